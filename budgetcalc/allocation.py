@@ -1,0 +1,135 @@
+"""The result of an allocation: amounts per area and component, and how they came about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from budgetcalc.engine.component import ComponentResult
+from budgetcalc.engine.expectations import ExpectationResult, ExpectationStatus
+from budgetcalc.engine.staffel import NO_BRACKET
+from budgetcalc.engine.total import TotalResult
+from budgetcalc.labels import Lang
+from budgetcalc.money import cents_to_decimal
+from budgetcalc.population import Population
+from budgetcalc.ruleset.model import RuleSet
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the checks sheet: what was verified and whether it holds."""
+
+    key: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Every area's budget under one rule set, with each step kept for explanation and audit."""
+
+    population: Population
+    ruleset: RuleSet
+    components: tuple[ComponentResult, ...]
+    total: TotalResult
+    expectations: tuple[ExpectationResult, ...]
+
+    def __len__(self) -> int:
+        return len(self.population)
+
+    @property
+    def component_names(self) -> list[str]:
+        return [component.name for component in self.components]
+
+    @property
+    def has_total_adjustment(self) -> bool:
+        """True when the rule set has total rules, so reports show their adjustment column."""
+        return self.ruleset.total is not None
+
+    @property
+    def amount_columns(self) -> list[str]:
+        """The money columns of a report, in order: components, adjustment, total."""
+        extra = ["total_adjustment"] if self.has_total_adjustment else []
+        return [*self.component_names, *extra, "total"]
+
+    def cents(self, column: str) -> np.ndarray:
+        """Cents per area for an amount column (components of exception areas are 0 here)."""
+        if column == "total":
+            return self.total.cents
+        if column == "total_adjustment":
+            return self.total.adjustment
+        return next(c.cents for c in self.components if c.name == column)
+
+    @property
+    def grand_total_cents(self) -> int:
+        return int(self.total.cents.sum())
+
+    def to_frame(self, *, cents: bool = False) -> pd.DataFrame:
+        """One row per area: ``code, name, kind, inhabitants``, the amounts, then ``total``.
+
+        Amounts are exact ``Decimal`` euros, or int64 cents with ``cents=True``. Components of an
+        area whose total an exception sets are missing (``None``/``<NA>``): they were not computed.
+        """
+        frame = self.population.frame[["code", "name", "kind", "inhabitants"]].copy()
+        overridden = self.total.exception
+        for column in self.amount_columns:
+            values = self.cents(column)
+            hide = overridden if column != "total" else np.zeros(len(self), dtype=np.bool_)
+            if cents:
+                frame[column] = pd.array(np.where(hide, 0, values), dtype="Int64")
+                frame.loc[hide, column] = pd.NA
+            else:
+                amounts = [
+                    None if hidden else cents_to_decimal(int(value))
+                    for value, hidden in zip(values, hide, strict=True)
+                ]
+                frame[column] = pd.Series(amounts, index=frame.index, dtype=object)
+        return frame
+
+    def brackets(self) -> list[str]:
+        """Per area, the staffel brackets used, e.g. ``basisbedrag [500, 5000)``."""
+        texts = []
+        for position in range(len(self)):
+            used = []
+            for component in self.components:
+                index = int(component.bracket[position])
+                if component.rule.staffel is not None and index != NO_BRACKET:
+                    used.append(f"{component.name} {component.rule.staffel.brackets[index].describe()}")
+            texts.append("; ".join(used))
+        return texts
+
+    def explain(self, area: str | int, lang: Lang = "nl") -> list[str]:
+        """Every step for one area, by code, name or position."""
+        from budgetcalc.engine.areas import AreaIndex
+        from budgetcalc.explain import explain_area
+
+        position = area if isinstance(area, int) else AreaIndex(self.population).require(area, "explain")
+        return explain_area(self, position, lang)
+
+    def checks(self) -> list[Check]:
+        """Integrity checks an auditor can recompute: rows, sums, parts, published amounts."""
+        parts = np.sum([c.cents for c in self.components], axis=0, dtype=np.int64) + self.total.adjustment
+        normal = ~self.total.exception
+        mismatched = int(np.count_nonzero(parts[normal] != self.total.cents[normal]))
+        total = Decimal(self.grand_total_cents) / 100
+        result = [
+            Check(
+                "check_rows",
+                len(self) == len(self.population.frame),
+                f"{len(self.population.frame)} / {len(self)}",
+            ),
+            Check("check_sum", int(self.total.cents.sum()) == self.grand_total_cents, f"{total:.2f}"),
+            Check("check_parts", mismatched == 0, f"{mismatched}"),
+        ]
+        for expectation in self.expectations:
+            result.append(
+                Check(
+                    "check_expected",
+                    expectation.status is not ExpectationStatus.DIFFERS,
+                    expectation.status.value,
+                )
+            )
+        return result

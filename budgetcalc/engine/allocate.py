@@ -1,0 +1,43 @@
+"""``allocate``: a population and a rule set in, every area's budget and its derivation out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from budgetcalc.allocation import Allocation
+from budgetcalc.engine.areas import AreaIndex
+from budgetcalc.engine.component import evaluate_component
+from budgetcalc.engine.expectations import check_expectations
+from budgetcalc.engine.total import apply_total, total_exception_mask
+from budgetcalc.errors import AllocationError
+from budgetcalc.population import Population
+from budgetcalc.ruleset.model import RuleSet
+
+
+def allocate(population: Population | pd.DataFrame, ruleset: RuleSet) -> Allocation:
+    """Compute every area's budget under ``ruleset``; pure and exact to the cent.
+
+    ``population`` may be a validated :class:`Population` or a DataFrame with the columns
+    ``code``, ``name``, ``inhabitants`` (and ``kind`` where the rules need it), under any alias.
+    """
+    if isinstance(population, pd.DataFrame):
+        population = Population.from_frame(population)
+    missing = sorted(column for column in ruleset.columns() if column not in population.frame.columns)
+    if missing:
+        raise AllocationError(
+            f"the rule set '{ruleset.name}' needs the column(s) {', '.join(missing)}, "
+            f"which the population lacks (it has: {', '.join(population.frame.columns)})",
+            file=population.source,
+        )
+    areas = AreaIndex(population)
+    total_exception = total_exception_mask(ruleset, areas, len(population))
+    components = []
+    for name, rule in ruleset.components.items():
+        components.append(
+            evaluate_component(name, rule, population, areas, ruleset.exceptions, total_exception)
+        )
+    component_sum = np.asarray(np.sum([c.cents for c in components], axis=0), dtype=np.int64)
+    total = apply_total(ruleset, component_sum, areas, total_exception)
+    expectations = check_expectations(ruleset, population, areas, components, total)
+    return Allocation(population, ruleset, tuple(components), total, expectations)

@@ -1,0 +1,46 @@
+"""Which areas a component or bracket applies to, as a boolean mask."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from budgetcalc.engine.areas import AreaIndex
+from budgetcalc.errors import AllocationError
+from budgetcalc.exact import BoolArray
+from budgetcalc.population import Population
+from budgetcalc.ruleset.model import Condition
+
+
+def condition_mask(
+    condition: Condition | None, population: Population, areas: AreaIndex, used_in: str
+) -> BoolArray:
+    """True for each area that meets every part of ``condition`` (all areas when there is none)."""
+    frame = population.frame
+    mask = np.ones(len(population), dtype=np.bool_)
+    if condition is None:
+        return mask
+    if condition.kind is not None:
+        if not population.has_kinds():
+            raise AllocationError(
+                f"{used_in} depends on the kind of area, but the population has no kind for every "
+                "area; add a 'kind' (soort) column or pass --kind"
+            )
+        mask &= frame["kind"].isin(condition.kind).to_numpy()
+    for references, include in (
+        (condition.codes, True),
+        (condition.names, True),
+        (condition.exclude_codes, False),
+        (condition.exclude_names, False),
+    ):
+        if references is None:
+            continue
+        listed = np.zeros(len(population), dtype=np.bool_)
+        for reference in references:
+            listed[areas.require(reference, used_in)] = True
+        mask &= listed if include else ~listed
+    for column, values in (condition.attribute or {}).items():
+        if column not in frame.columns:
+            raise AllocationError(f"{used_in} needs the column '{column}', which the population lacks")
+        texts = frame[column].astype(str).str.strip()
+        mask &= texts.isin(values).to_numpy()
+    return mask

@@ -1,0 +1,65 @@
+"""Published outcomes in the rule file, compared with what the rules give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from budgetcalc.engine.areas import AreaIndex
+from budgetcalc.engine.component import ComponentResult
+from budgetcalc.engine.total import TotalResult
+from budgetcalc.money import decimal_to_cents
+from budgetcalc.population import Population
+from budgetcalc.ruleset.model import Expectation, RuleSet
+
+
+class ExpectationStatus(StrEnum):
+    MATCHES = "matches"
+    DIFFERS = "differs"
+    AREA_MISSING = "area_missing"
+    OTHER_COUNT = "other_count"
+    """The area's inhabitants differ from the published count, so the amounts are not comparable."""
+
+
+@dataclass(frozen=True)
+class ExpectationResult:
+    """One published figure and what this allocation gives for it."""
+
+    expectation: Expectation
+    status: ExpectationStatus
+    actual_cents: int | None = None
+    actual_inhabitants: int | None = None
+
+    @property
+    def expected_cents(self) -> int:
+        return decimal_to_cents(self.expectation.amount.value)
+
+
+def check_expectations(
+    ruleset: RuleSet,
+    population: Population,
+    areas: AreaIndex,
+    components: list[ComponentResult],
+    total: TotalResult,
+) -> tuple[ExpectationResult, ...]:
+    """Compare every ``[[expected]]`` entry with the allocation."""
+    by_name = {component.name: component for component in components}
+    results = []
+    for expectation in ruleset.expected:
+        position = areas.find(expectation.area)
+        if position is None:
+            results.append(ExpectationResult(expectation, ExpectationStatus.AREA_MISSING))
+            continue
+        inhabitants = int(population.frame["inhabitants"].iloc[position])
+        if expectation.component is None:
+            actual = int(total.cents[position])
+        else:
+            actual = int(by_name[expectation.component].cents[position])
+        if expectation.inhabitants is not None and expectation.inhabitants != inhabitants:
+            status = ExpectationStatus.OTHER_COUNT
+        elif actual == decimal_to_cents(expectation.amount.value):
+            status = ExpectationStatus.MATCHES
+        else:
+            status = ExpectationStatus.DIFFERS
+        results.append(ExpectationResult(expectation, status, actual, inhabitants))
+    return tuple(results)

@@ -1,0 +1,63 @@
+"""Each area's total: the sum of its components, then the rule set's total rules and exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from budgetcalc.engine.areas import AreaIndex
+from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM
+from budgetcalc.exact import BoolArray, Fixed, Int64Array
+from budgetcalc.money import decimal_to_cents, round_to_step
+from budgetcalc.ruleset.model import RuleSet
+
+
+@dataclass(frozen=True)
+class TotalResult:
+    """Per area: sum of components, the total rules' adjustment, the total, and exception flags."""
+
+    component_sum: Int64Array
+    rounded: Int64Array
+    bound: Int64Array
+    adjustment: Int64Array
+    exception: BoolArray
+    cents: Int64Array
+
+
+def total_exception_mask(ruleset: RuleSet, areas: AreaIndex, size: int) -> BoolArray:
+    """Areas whose total an exception sets; their components are not computed."""
+    mask = np.zeros(size, dtype=np.bool_)
+    for entry in ruleset.exceptions:
+        if entry.component is None:
+            mask[areas.require(entry.area, "an exception on the total")] = True
+    return mask
+
+
+def apply_total(
+    ruleset: RuleSet, component_sum: Int64Array, areas: AreaIndex, exception: BoolArray
+) -> TotalResult:
+    """Round and bound the sum of components where the rule set says, then set exceptions."""
+    rule = ruleset.total
+    rounded = component_sum.copy()
+    bound = np.zeros(component_sum.size, dtype=np.int64)
+    if rule is not None and rule.rounding is not None:
+        rounded = round_to_step(Fixed.from_cents(component_sum), rule.rounding.step.value, rule.rounding.mode)
+    cents = rounded.copy()
+    if rule is not None and rule.minimum is not None:
+        low = decimal_to_cents(rule.minimum.value)
+        bound[cents < low] = RAISED_TO_MINIMUM
+        cents = np.maximum(cents, low)
+    if rule is not None and rule.maximum is not None:
+        high = decimal_to_cents(rule.maximum.value)
+        bound[cents > high] = LOWERED_TO_MAXIMUM
+        cents = np.minimum(cents, high)
+    for entry in ruleset.exceptions:
+        if entry.component is None:
+            cents[areas.require(entry.area, "an exception on the total")] = decimal_to_cents(
+                entry.amount.value
+            )
+    rounded[exception] = 0
+    bound[exception] = 0
+    adjustment = np.where(exception, 0, cents - component_sum).astype(np.int64)
+    return TotalResult(component_sum, rounded, bound, adjustment, exception, cents.astype(np.int64))

@@ -1,0 +1,100 @@
+"""Report labels and phrases in Dutch (default) and English."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["nl", "en"]
+LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # columns
+    "code": ("Gebiedscode", "Area code"),
+    "name": ("Naam", "Name"),
+    "kind": ("Soort", "Kind"),
+    "inhabitants": ("Inwoners", "Inhabitants"),
+    "total_adjustment": ("Correctie op totaal", "Total adjustment"),
+    "total": ("Totaal", "Total"),
+    "bracket": ("Staffel", "Bracket"),
+    "explanation": ("Toelichting", "Explanation"),
+    # sheets
+    "sheet_summary": ("Samenvatting", "Summary"),
+    "sheet_allocation": ("Verdeling", "Allocation"),
+    "sheet_rules": ("Regels", "Rules"),
+    "sheet_checks": ("Controles", "Checks"),
+    # summary
+    "ruleset": ("Regeling", "Rule set"),
+    "municipality": ("Gemeente", "Municipality"),
+    "decision": ("Besluit", "Decision"),
+    "source": ("Bron", "Source"),
+    "valid_from": ("Geldig vanaf", "Valid from"),
+    "reference_date": ("Peildatum inwoners", "Population reference date"),
+    "population_file": ("Bevolkingsbestand", "Population file"),
+    "areas": ("Aantal gebieden", "Number of areas"),
+    "total_inhabitants": ("Totaal inwoners", "Total inhabitants"),
+    "grand_total": ("Totaal te verdelen", "Total allocated"),
+    "smallest": ("Laagste bedrag", "Smallest amount"),
+    "largest": ("Hoogste bedrag", "Largest amount"),
+    "generated_by": ("Berekend met", "Computed with"),
+    # rules sheet
+    "component": ("Onderdeel", "Component"),
+    "rule": ("Regel", "Rule"),
+    "value": ("Waarde", "Value"),
+    "note": ("Toelichting", "Note"),
+    # checks sheet
+    "check": ("Controle", "Check"),
+    "result": ("Uitkomst", "Result"),
+    "detail": ("Details", "Detail"),
+    "ok": ("in orde", "ok"),
+    "not_ok": ("AFWIJKING", "MISMATCH"),
+    "warning": ("let op", "warning"),
+    "check_rows": ("Elke ingelezen rij staat in de verdeling", "Every row read is in the allocation"),
+    "check_sum": ("Som van de gebieden is gelijk aan het totaal", "Sum over areas equals the total"),
+    "check_parts": (
+        "Totaal per gebied is de som van de onderdelen",
+        "Each area's total is the sum of its parts",
+    ),
+    "check_expected": ("Gepubliceerd bedrag", "Published amount"),
+    "input_warning": ("Invoer", "Input"),
+    # explanation phrases
+    "fixed": ("vast bedrag", "fixed amount"),
+    "per": ("per", "per"),
+    "not_applicable": ("niet van toepassing", "not applicable"),
+    "rounded": ("afgerond", "rounded"),
+    "raised_to_minimum": ("verhoogd tot minimum", "raised to minimum"),
+    "lowered_to_maximum": ("verlaagd tot maximum", "lowered to maximum"),
+    "exception": ("uitzondering", "exception"),
+    "per_area": ("vastgesteld bedrag voor dit gebied", "amount set for this area"),
+    "staffel": ("staffel", "bracket"),
+    "part_above": ("deel boven", "part above"),
+    "sum_components": ("som onderdelen", "sum of components"),
+    # rounding modes
+    "half_up": ("rekenkundig (helft naar boven)", "half up"),
+    "half_even": ("bankiersafronding (helft naar even)", "half even"),
+    "up": ("naar boven", "up"),
+    "down": ("naar beneden", "down"),
+    "to_multiple_of": ("op een veelvoud van", "to a multiple of"),
+    # units
+    "unit_inhabitants": ("inwoners", "inhabitants"),
+    "unit_households": ("huishoudens", "households"),
+    "unit_dwellings": ("woningen", "dwellings"),
+    # expectation status
+    "matches": ("komt overeen", "matches"),
+    "differs": ("WIJKT AF", "DIFFERS"),
+    "area_missing": ("gebied niet in bevolkingsbestand", "area not in population"),
+    "other_count": ("ander aantal inwoners, niet vergeleken", "other inhabitant count, not compared"),
+}
+
+
+def label(key: str, lang: Lang = "nl") -> str:
+    """The label for ``key`` in ``lang``; unknown keys are returned unchanged."""
+    pair = _LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "nl" else pair[1]
+
+
+def unit_label(column: str, lang: Lang = "nl") -> str:
+    """How a count column reads in a sentence: ``inwoners``, ``households``, or the column itself."""
+    key = f"unit_{column}"
+    return label(key, lang) if key in _LABELS else column

@@ -1,0 +1,88 @@
+"""Money: cents as int64, named rounding modes, and euro formatting in Dutch and English."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+import numpy as np
+
+from budgetcalc.exact import Fixed, Int64Array, decimal_places, decimal_to_units
+
+CENT = Decimal("0.01")
+
+
+class RoundingMode(StrEnum):
+    """How an amount between two multiples of the step is rounded."""
+
+    HALF_UP = "half_up"
+    """To the nearest multiple; a tie goes away from zero (rekenkundig afronden)."""
+    HALF_EVEN = "half_even"
+    """To the nearest multiple; a tie goes to the even multiple (bankers' rounding)."""
+    UP = "up"
+    """To the next multiple towards plus infinity (naar boven, ceiling)."""
+    DOWN = "down"
+    """To the next multiple towards minus infinity (naar beneden, floor)."""
+
+
+def round_to_step(amount: Fixed, step: Decimal, mode: RoundingMode) -> Int64Array:
+    """Round exact amounts to a multiple of ``step`` euros; the result is in cents.
+
+    ``step`` must be a positive whole number of cents (0.01, 1, 10, 100, ...).
+    """
+    scale = max(amount.scale, decimal_places(step))
+    units = amount.rescaled(scale).units
+    step_units = np.int64(decimal_to_units(step, scale))
+    quotient, remainder = np.divmod(units, step_units)  # floor division: 0 <= remainder < step
+    if mode is RoundingMode.DOWN:
+        rounded = quotient
+    elif mode is RoundingMode.UP:
+        rounded = quotient + (remainder != 0)
+    else:
+        twice = 2 * remainder
+        above_half = twice > step_units
+        tie = twice == step_units
+        # Half up goes away from zero; for negatives the floor already is away from zero.
+        tie_goes_up = units >= 0 if mode is RoundingMode.HALF_UP else quotient % 2 == 1
+        rounded = quotient + (above_half | (tie & tie_goes_up))
+    step_cents = np.int64(decimal_to_units(step, 2))
+    return np.asarray(rounded * step_cents, dtype=np.int64)
+
+
+def cents_to_decimal(cents: int) -> Decimal:
+    """Exact euros with two decimals."""
+    return Decimal(int(cents)).scaleb(-2).quantize(CENT)
+
+
+def format_plain(cents: int) -> str:
+    """Machine-readable euros: ``7682.52``, ``-12.00``."""
+    return f"{cents_to_decimal(cents):.2f}"
+
+
+def format_euro(amount: int | Decimal, lang: str = "nl") -> str:
+    """Human-readable euros: ``€ 7.682,52`` (nl) or ``€7,682.52`` (en).
+
+    An ``int`` is cents; a ``Decimal`` is euros and keeps any digits below a cent.
+    """
+    euros = cents_to_decimal(amount) if isinstance(amount, int) else amount
+    if euros == euros.to_integral_value() or decimal_places(euros) <= 2:
+        euros = euros.quantize(CENT)
+    sign = "-" if euros < 0 else ""
+    text = f"{abs(euros):,f}"
+    if lang == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return f"{sign}€ {text}"
+    return f"{sign}€{text}"
+
+
+def format_number(value: Decimal | int, lang: str = "nl") -> str:
+    """A count or rate for people: ``1.234`` / ``1,68`` (nl) or ``1,234`` / ``1.68`` (en)."""
+    text = f"{value:,}" if isinstance(value, int) else f"{value.normalize():,f}"
+    if lang == "nl":
+        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def decimal_to_cents(amount: Decimal) -> int:
+    """Exact euros as whole cents; an amount below a cent is a programming error here."""
+    return decimal_to_units(amount, 2)

@@ -1,0 +1,55 @@
+"""Exact numbers in rule files: Decimal only, optionally with their own source note."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+
+
+def exact_decimal(value: Any) -> Any:
+    """Accept int, Decimal or a numeric string; refuse binary floats and booleans."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got true/false")
+    if isinstance(value, float):
+        raise ValueError(
+            f"got the binary float {value!r}; give it as an int, a Decimal or a string such as '1.68'"
+        )
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"expected a number such as 1.68, got {value!r}") from None
+        if not number.is_finite():
+            raise ValueError(f"expected a finite number, got {value!r}")
+        return number
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"expected a finite number, got {value}")
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(exact_decimal)]
+"""An exact decimal number from a rule file (TOML floats are read as Decimal)."""
+
+
+class Amount(BaseModel):
+    """A number in a rule file: plain (``6567``) or with a source (``{ value = 6567, source = "…" }``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: Number
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_number(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return data
+        return {"value": data}
+
+    def __str__(self) -> str:
+        return str(self.value)

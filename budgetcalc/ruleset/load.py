@@ -1,0 +1,78 @@
+"""Read a rule file: TOML (numbers as Decimal) validated into a :class:`RuleSet`."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from budgetcalc.errors import RuleError
+from budgetcalc.ruleset.locate import KeyPath, key_lines, line_of
+from budgetcalc.ruleset.model import RuleSet
+
+
+def load_ruleset(path: str | Path) -> RuleSet:
+    """Read and validate a rule file; every problem is reported with its line and key."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleError("rule file not found", file=path) from None
+    except IsADirectoryError:
+        raise RuleError("expected a rule file (.toml), got a directory", file=path) from None
+    except UnicodeDecodeError as error:
+        raise RuleError(f"rule file is not UTF-8 text (byte {error.start})", file=path) from None
+    return parse_ruleset(text, source=path)
+
+
+def parse_ruleset(text: str, source: str | Path = "<rules>") -> RuleSet:
+    """Validate rule-file ``text``; ``source`` names it in error messages."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise RuleError(f"not valid TOML: {error}", file=source) from None
+    try:
+        return RuleSet.model_validate(data)
+    except ValidationError as error:
+        raise _rule_error(error, text, source) from None
+
+
+def _rule_error(error: ValidationError, text: str, source: str | Path) -> RuleError:
+    lines = key_lines(text)
+    problems = [
+        RuleError(
+            _explain(problem), line=line_of(lines, tuple(problem["loc"])), key=_dotted(tuple(problem["loc"]))
+        )
+        for problem in error.errors()
+    ]
+    if len(problems) == 1:
+        single = problems[0]
+        single.file = str(source)
+        return single
+    listing = "\n  ".join(str(problem) for problem in problems)
+    return RuleError(f"{len(problems)} problems in the rule file:\n  {listing}", file=source)
+
+
+def _dotted(path: KeyPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(top level)"
+
+
+def _explain(problem: Any) -> str:
+    kind = problem["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (see docs/rules.md for the keys allowed here)"
+    if kind == "missing":
+        return "required key is missing"
+    message = str(problem["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    value = problem.get("input")
+    if kind not in ("value_error", "assertion_error") and not isinstance(value, dict | list):
+        message += f" (got {value!r})"
+    return message

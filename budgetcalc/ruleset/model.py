@@ -1,0 +1,397 @@
+"""The rule language: a rule set as decided by the college or council, validated with pydantic.
+
+Every model forbids unknown keys. Numbers are exact (:mod:`budgetcalc.ruleset.amount`).
+``docs/rules.md`` documents each key for the people who write rule files.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from budgetcalc.money import CENT, RoundingMode
+from budgetcalc.ruleset.amount import Amount, Number
+
+RESERVED_NAMES = frozenset({"code", "name", "kind", "inhabitants", "total", "total_adjustment"})
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _as_tuple(value: Any) -> Any:
+    """Let a single string stand for a list of one."""
+    if isinstance(value, str):
+        return (value,)
+    return value
+
+
+StrList = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
+
+
+class Strict(BaseModel):
+    """Base for rule-file models: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Rounding(Strict):
+    """Round to a multiple of ``step`` euros with a named ``mode``."""
+
+    step: Amount
+    mode: RoundingMode
+    note: str | None = None
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _dashes(cls, value: Any) -> Any:
+        return value.replace("-", "_").lower() if isinstance(value, str) else value
+
+    @field_validator("step")
+    @classmethod
+    def _whole_cents(cls, step: Amount) -> Amount:
+        if step.value <= 0 or step.value % CENT != 0:
+            raise ValueError(f"step must be a positive whole number of cents (0.01, 1, 100), got {step}")
+        return step
+
+
+class Condition(Strict):
+    """Which areas something applies to. All given keys must hold; a list means any of its values."""
+
+    kind: StrList | None = None
+    codes: StrList | None = None
+    names: StrList | None = None
+    exclude_codes: StrList | None = None
+    exclude_names: StrList | None = None
+    attribute: dict[str, StrList] | None = None
+    note: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _lower(cls, kinds: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return tuple(kind.strip().lower() for kind in kinds) if kinds is not None else None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        given = [self.kind, self.codes, self.names, self.exclude_codes, self.exclude_names]
+        if all(value is None for value in given) and not self.attribute:
+            raise ValueError(
+                "a condition needs at least one of kind, codes, names, exclude_codes, "
+                "exclude_names, attribute"
+            )
+        return self
+
+    def columns(self) -> set[str]:
+        """Population columns this condition reads besides code, name and kind."""
+        return set(self.attribute or {})
+
+    def describe(self) -> str:
+        """A short text for reports, e.g. ``kind = dorp; codes = WK1, WK2``."""
+        parts = []
+        for key in ("kind", "codes", "names", "exclude_codes", "exclude_names"):
+            values = getattr(self, key)
+            if values is not None:
+                parts.append(f"{key} = {', '.join(values)}")
+        for column, values in (self.attribute or {}).items():
+            parts.append(f"{column} = {', '.join(values)}")
+        return "; ".join(parts)
+
+
+class RateBase(StrEnum):
+    """What a bracket's rate multiplies."""
+
+    ALL = "all"
+    """The whole count (inhabitants x rate)."""
+    PART_ABOVE_LOWER_BOUND = "part_above_lower_bound"
+    """Only the part of the count above the bracket's lower bound (marginal)."""
+
+
+class Bracket(Strict):
+    """One size bracket of a staffel with explicit bounds: ``from``/``above`` and ``below``/``through``."""
+
+    from_: Number | None = Field(default=None, alias="from")
+    above: Number | None = None
+    below: Number | None = None
+    through: Number | None = None
+    fixed: Amount | None = None
+    rate: Amount | None = None
+    rate_applies_to: RateBase | None = None
+    applies_to: Condition | None = None
+    label: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if (self.from_ is None) == (self.above is None):
+            raise ValueError(
+                "give exactly one lower bound: 'from' (inclusive, vanaf) or 'above' (exclusive, meer dan)"
+            )
+        if self.below is not None and self.through is not None:
+            raise ValueError(
+                "give at most one upper bound: 'below' (exclusive, tot) or 'through' (inclusive, tot en met)"
+            )
+        if self.fixed is None and self.rate is None:
+            raise ValueError("a bracket needs 'fixed', 'rate' or both")
+        if self.rate is not None and self.rate_applies_to is None:
+            raise ValueError(
+                "a bracket with a 'rate' must say 'rate_applies_to': "
+                '"all" (whole count) or "part_above_lower_bound" (marginal)'
+            )
+        if self.rate is None and self.rate_applies_to is not None:
+            raise ValueError("'rate_applies_to' needs a 'rate'")
+        upper = self.upper
+        if upper is not None:
+            empty = upper < self.lower or (
+                upper == self.lower and not (self.lower_inclusive and self.upper_inclusive)
+            )
+            if empty:
+                raise ValueError(f"the bracket is empty: {self.describe()}")
+        return self
+
+    @property
+    def lower(self) -> Decimal:
+        bound = self.from_ if self.from_ is not None else self.above
+        assert bound is not None
+        return bound
+
+    @property
+    def lower_inclusive(self) -> bool:
+        return self.from_ is not None
+
+    @property
+    def upper(self) -> Decimal | None:
+        return self.below if self.below is not None else self.through
+
+    @property
+    def upper_inclusive(self) -> bool:
+        return self.through is not None
+
+    def describe(self) -> str:
+        """Interval notation: ``[500, 5000)`` includes 500 and excludes 5000."""
+        left = "[" if self.lower_inclusive else "("
+        upper = self.upper
+        right = "]" if self.upper_inclusive else ")"
+        return f"{left}{self.lower}, {'∞' if upper is None else upper}{right}"
+
+
+def _gap_or_overlap(first: Bracket, second: Bracket) -> str | None:
+    """What lies wrong between two brackets sorted by lower bound, if anything.
+
+    A gap counts only when a whole count can fall in it, so ``through = 499`` followed by
+    ``from = 500`` is contiguous; ``below = 225000`` followed by ``above = 225000`` is not.
+    """
+    upper = first.upper
+    if (
+        upper is None
+        or second.lower < upper
+        or (second.lower == upper and first.upper_inclusive and second.lower_inclusive)
+    ):
+        return f"brackets {first.describe()} and {second.describe()} overlap"
+    if first.upper_inclusive:
+        smallest_whole_in_gap = upper.to_integral_value(rounding=ROUND_FLOOR) + 1
+    else:
+        smallest_whole_in_gap = upper.to_integral_value(rounding=ROUND_CEILING)
+    if smallest_whole_in_gap < second.lower or (
+        smallest_whole_in_gap == second.lower and not second.lower_inclusive
+    ):
+        return (
+            f"brackets {first.describe()} and {second.describe()} leave a gap: "
+            f"{smallest_whole_in_gap} falls in no bracket"
+        )
+    return None
+
+
+class Staffel(Strict):
+    """Size brackets on one count column; each area falls in exactly one bracket."""
+
+    per: str = "inhabitants"
+    brackets: list[Bracket] = Field(min_length=1)
+    note: str | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> Self:
+        groups: dict[str, list[Bracket]] = {}
+        for bracket in self.brackets:
+            key = bracket.applies_to.model_dump_json() if bracket.applies_to else ""
+            groups.setdefault(key, []).append(bracket)
+        for group in groups.values():
+            ordered = sorted(group, key=lambda b: (b.lower, not b.lower_inclusive))
+            for first, second in itertools.pairwise(ordered):
+                problem = _gap_or_overlap(first, second)
+                if problem:
+                    raise ValueError(problem)
+        return self
+
+
+class Component(Strict):
+    """One named budget an area receives; its amount is the sum of the terms given."""
+
+    label: str | None = None
+    applies_to: Condition | None = None
+    fixed: Amount | None = None
+    rate: Amount | None = None
+    per: str = "inhabitants"
+    staffel: Staffel | None = None
+    per_area: dict[str, Amount] | None = None
+    minimum: Amount | None = None
+    maximum: Amount | None = None
+    rounding: Rounding | None = None
+    note: str | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.fixed is None and self.rate is None and self.staffel is None and not self.per_area:
+            raise ValueError("a component needs at least one of 'fixed', 'rate', 'staffel', 'per_area'")
+        check_bounds(self.minimum, self.maximum, self.rounding)
+        return self
+
+    def columns(self) -> set[str]:
+        """Population columns the component reads."""
+        used = set()
+        if self.rate is not None:
+            used.add(self.per)
+        if self.staffel is not None:
+            used.add(self.staffel.per)
+            for bracket in self.staffel.brackets:
+                if bracket.applies_to:
+                    used |= bracket.applies_to.columns()
+        if self.applies_to:
+            used |= self.applies_to.columns()
+        return used
+
+
+def check_bounds(minimum: Amount | None, maximum: Amount | None, rounding: Rounding | None) -> None:
+    """Minimum <= maximum, and both on the rounding grid so that rounding and clamping commute."""
+    if minimum is not None and maximum is not None and minimum.value > maximum.value:
+        raise ValueError(f"minimum {minimum} is above maximum {maximum}")
+    for name, bound in (("minimum", minimum), ("maximum", maximum)):
+        if bound is None:
+            continue
+        step = rounding.step.value if rounding else CENT
+        if bound.value % step != 0:
+            raise ValueError(f"{name} {bound} is not a multiple of the rounding step {step}")
+
+
+class TotalRule(Strict):
+    """Rules on each area's total: rounding and bounds, shown as a separate adjustment."""
+
+    minimum: Amount | None = None
+    maximum: Amount | None = None
+    rounding: Rounding | None = None
+    note: str | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.minimum is None and self.maximum is None and self.rounding is None:
+            raise ValueError("[total] needs at least one of 'minimum', 'maximum', 'rounding'")
+        check_bounds(self.minimum, self.maximum, self.rounding)
+        return self
+
+
+def _whole_cents(amount: Amount) -> Amount:
+    if amount.value % CENT != 0:
+        raise ValueError(f"amount {amount} is not a whole number of cents")
+    return amount
+
+
+Cents = Annotated[Amount, AfterValidator(_whole_cents)]
+
+
+class AreaException(Strict):
+    """A decided exception: set one area's total (or one component) to a fixed amount."""
+
+    area: str = Field(min_length=1)
+    component: str | None = None
+    amount: Cents
+    reason: str = Field(min_length=1)
+    source: str | None = None
+
+
+class Expectation(Strict):
+    """A published outcome the allocation must reproduce, checked on every run."""
+
+    area: str = Field(min_length=1)
+    component: str | None = None
+    amount: Cents
+    inhabitants: int | None = Field(default=None, ge=0)
+    source: str | None = None
+    note: str | None = None
+
+
+class RuleSet(Strict):
+    """A decided rule set: metadata, components, total rules, exceptions and published checks."""
+
+    name: str = Field(min_length=1)
+    municipality: str = Field(min_length=1)
+    decision: str = Field(min_length=1)
+    valid_from: date
+    reference_date: date
+    source: str | None = None
+    note: str | None = None
+    components: dict[str, Component] = Field(min_length=1)
+    total: TotalRule | None = None
+    exceptions: list[AreaException] = Field(default_factory=list)
+    expected: list[Expectation] = Field(default_factory=list)
+
+    @field_validator("components")
+    @classmethod
+    def _names(cls, components: dict[str, Component]) -> dict[str, Component]:
+        for name in components:
+            if not NAME_PATTERN.match(name):
+                raise ValueError(
+                    f"component name '{name}' must be lower case letters, digits and "
+                    "underscores, starting with a letter"
+                )
+            if name in RESERVED_NAMES:
+                raise ValueError(f"component name '{name}' is reserved for a report column")
+        return components
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        seen: set[tuple[str, str | None]] = set()
+        entries: list[AreaException | Expectation] = [*self.exceptions, *self.expected]
+        for entry in entries:
+            if entry.component is not None and entry.component not in self.components:
+                known = ", ".join(self.components)
+                raise ValueError(
+                    f"'{entry.area}' names component '{entry.component}', "
+                    f"which is not defined (defined: {known})"
+                )
+        for exception in self.exceptions:
+            key = (exception.area, exception.component)
+            if key in seen:
+                raise ValueError(
+                    f"two exceptions for area '{exception.area}'"
+                    + (f", component '{exception.component}'" if exception.component else "")
+                )
+            seen.add(key)
+        total_set = {area for area, component in seen if component is None}
+        for area, component in seen:
+            if component is not None and area in total_set:
+                raise ValueError(
+                    f"area '{area}' has an exception on its total and one on component "
+                    f"'{component}'; the total exception already sets everything"
+                )
+        return self
+
+    def columns(self) -> set[str]:
+        """Every population column the rule set reads besides code, name and kind."""
+        used: set[str] = set()
+        for component in self.components.values():
+            used |= component.columns()
+        return used
