@@ -41,15 +41,13 @@ def explain_component(
         return f"{label('exception', lang)}: {format_euro(int(result.cents[position]), lang)}"
     if not result.applies[position]:
         return label("not_applicable", lang)
-    terms: list[str] = []
+    terms: list[str] = []  # read as arithmetic: products before sums, then "= exact sum"
     if rule.fixed is not None:
         terms.append(f"{label('fixed', lang)} {format_euro(result.fixed.decimal_at(position), lang)}")
     if rule.rate is not None:
         count = population.count(rule.per).decimal_at(position)
-        terms.append(
-            f"{format_euro(rule.rate.value, lang)} × {format_number(count, lang)} "
-            f"{unit_label(rule.per, lang)} = {format_euro(result.rate.decimal_at(position), lang)}"
-        )
+        unit = unit_label(rule.per, lang)
+        terms.append(f"{format_euro(rule.rate.value, lang)} × {format_number(count, lang)} {unit}")
     bracket_index = int(result.bracket[position])
     if rule.staffel is not None and bracket_index != NO_BRACKET:
         bracket = rule.staffel.brackets[bracket_index]
@@ -62,15 +60,12 @@ def explain_component(
             if bracket.rate_applies_to is RateBase.PART_ABOVE_LOWER_BOUND:
                 unit = f"{unit} ({label('part_above', lang)} {format_number(bracket.lower, lang)})"
             joiner = " +" if bracket.fixed is not None else ":"
-            text += (
-                f"{joiner} {format_euro(bracket.rate.value, lang)} × {format_number(base, lang)} {unit}"
-                f" = {format_euro(result.staffel_rate.decimal_at(position), lang)}"
-            )
+            text += f"{joiner} {format_euro(bracket.rate.value, lang)} × {format_number(base, lang)} {unit}"
         terms.append(text)
     if rule.per_area:
         terms.append(f"{label('per_area', lang)} {format_euro(result.per_area.decimal_at(position), lang)}")
     text = " + ".join(terms)
-    if len(terms) > 1:
+    if "×" in text or len(terms) > 1:
         text += f" = {format_euro(result.exact.decimal_at(position), lang)}"
     if rule.rounding is not None:
         text += (

@@ -78,6 +78,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "unit_inhabitants": ("inwoners", "inhabitants"),
     "unit_households": ("huishoudens", "households"),
     "unit_dwellings": ("woningen", "dwellings"),
+    "per_unit_inhabitants": ("per inwoner", "per inhabitant"),
+    "per_unit_households": ("per huishouden", "per household"),
+    "per_unit_dwellings": ("per woning", "per dwelling"),
     # expectation status
     "matches": ("komt overeen", "matches"),
     "differs": ("WIJKT AF", "DIFFERS"),
@@ -92,6 +95,12 @@ def label(key: str, lang: Lang = "nl") -> str:
     if pair is None:
         return key
     return pair[0] if lang == "nl" else pair[1]
+
+
+def per_unit_label(column: str, lang: Lang = "nl") -> str:
+    """``per inwoner`` / ``per household``, or ``per <column>`` for other columns."""
+    key = f"per_unit_{column}"
+    return label(key, lang) if key in _LABELS else f"per {column}"
 
 
 def unit_label(column: str, lang: Lang = "nl") -> str:

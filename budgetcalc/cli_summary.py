@@ -1,0 +1,46 @@
+"""The short summary ``budgetcalc allocate`` prints: areas, total, smallest, largest, checks."""
+
+from __future__ import annotations
+
+from budgetcalc.allocation import Allocation
+from budgetcalc.engine.expectations import ExpectationStatus
+from budgetcalc.labels import Lang, label
+from budgetcalc.money import format_euro
+
+
+def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
+    """A few lines for the terminal, in the report's language."""
+    frame = allocation.population.frame
+    totals = allocation.total.cents
+    lines = [
+        f"{label('ruleset', lang)}: {allocation.ruleset.name}",
+        f"{label('areas', lang)}: {len(allocation)}",
+        f"{label('grand_total', lang)}: {format_euro(allocation.grand_total_cents, lang)}",
+    ]
+    if len(allocation):
+        low, high = int(totals.argmin()), int(totals.argmax())
+        lines.append(
+            f"{label('smallest', lang)}: {format_euro(int(totals[low]), lang)} ({frame['name'].iloc[low]})"
+        )
+        lines.append(
+            f"{label('largest', lang)}: {format_euro(int(totals[high]), lang)} ({frame['name'].iloc[high]})"
+        )
+    for warning in allocation.population.warnings:
+        lines.append(f"{label('warning', lang)}: {warning}")
+    for check in allocation.checks():
+        if not check.ok and check.key != "check_expected":
+            lines.append(f"{label('not_ok', lang)}: {label(check.key, lang)} ({check.detail})")
+    results = allocation.expectations
+    compared = [r for r in results if r.status in (ExpectationStatus.MATCHES, ExpectationStatus.DIFFERS)]
+    if compared:
+        matching = sum(r.status is ExpectationStatus.MATCHES for r in compared)
+        lines.append(f"{label('check_expected', lang)}: {matching}/{len(compared)} {label('matches', lang)}")
+        for result in compared:
+            if result.status is ExpectationStatus.DIFFERS:
+                expected = result.expectation
+                actual = format_euro(result.actual_cents or 0, lang)
+                lines.append(
+                    f"  {label('differs', lang)}: {expected.area} "
+                    f"{format_euro(result.expected_cents, lang)} / {actual}"
+                )
+    return lines

@@ -1,0 +1,49 @@
+"""Reports: xlsx for the council, csv for other tools, json for the full derivation."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from budgetcalc.allocation import Allocation
+from budgetcalc.labels import Lang
+from budgetcalc.report.atomic import check_target, write_atomically
+
+
+class ReportFormat(StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+    JSON = "json"
+
+
+def render_report(allocation: Allocation, report_format: ReportFormat, lang: Lang = "nl") -> bytes:
+    """The report's bytes; the same allocation always gives the same bytes."""
+    if report_format is ReportFormat.CSV:
+        from budgetcalc.report.csv_report import render_csv
+
+        return render_csv(allocation)
+    if report_format is ReportFormat.JSON:
+        from budgetcalc.report.json_report import render_json
+
+        return render_json(allocation, lang)
+    from budgetcalc.report.xlsx_report import render_xlsx
+
+    return render_xlsx(allocation, lang)
+
+
+def write_report(
+    allocation: Allocation,
+    path: str | Path,
+    report_format: ReportFormat | None = None,
+    lang: Lang = "nl",
+    *,
+    force: bool = False,
+) -> Path:
+    """Render and write atomically; the format follows the file suffix unless given."""
+    path = Path(path)
+    chosen = report_format or ReportFormat(path.suffix.lower().lstrip(".") or "xlsx")
+    write_atomically(path, render_report(allocation, chosen, lang), force=force)
+    return path
+
+
+__all__ = ["ReportFormat", "check_target", "render_report", "write_atomically", "write_report"]

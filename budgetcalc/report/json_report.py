@@ -1,0 +1,56 @@
+"""The JSON report: the whole allocation with explanations, amounts as exact decimal strings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from budgetcalc import __version__
+from budgetcalc.allocation import Allocation
+from budgetcalc.explain import explain_area
+from budgetcalc.labels import Lang
+from budgetcalc.money import format_plain
+
+
+def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, Any]:
+    """A JSON-ready dict; amounts are strings such as ``"7682.52"`` so no reader turns them into floats."""
+    frame = allocation.population.frame
+    columns = allocation.amount_columns
+    overridden = allocation.total.exception
+    brackets = allocation.brackets()
+    areas = []
+    for position in range(len(allocation)):
+        amounts = {
+            column: None
+            if overridden[position] and column != "total"
+            else format_plain(int(allocation.cents(column)[position]))
+            for column in columns
+        }
+        areas.append(
+            {
+                "code": str(frame["code"].iloc[position]),
+                "name": str(frame["name"].iloc[position]),
+                "kind": str(frame["kind"].iloc[position]),
+                "inhabitants": int(frame["inhabitants"].iloc[position]),
+                "amounts": amounts,
+                "bracket": brackets[position] or None,
+                "explanation": explain_area(allocation, position, lang),
+            }
+        )
+    return {
+        "generator": f"budgetcalc {__version__}",
+        "ruleset": allocation.ruleset.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "population": {"file": allocation.population.source, "areas": len(allocation)},
+        "total": format_plain(allocation.grand_total_cents),
+        "areas": areas,
+        "checks": [
+            {"check": check.key, "ok": check.ok, "detail": check.detail} for check in allocation.checks()
+        ],
+        "warnings": list(allocation.population.warnings),
+    }
+
+
+def render_json(allocation: Allocation, lang: Lang = "nl") -> bytes:
+    """The JSON report as UTF-8 bytes, indented, keys in a fixed order."""
+    text = json.dumps(allocation_document(allocation, lang), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")

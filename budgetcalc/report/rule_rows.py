@@ -1,0 +1,113 @@
+"""The rules in force as table rows (component, rule, value, source) for the report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budgetcalc.explain import describe_rounding
+from budgetcalc.labels import Lang, label, per_unit_label, unit_label
+from budgetcalc.ruleset.amount import Amount
+from budgetcalc.ruleset.model import Component, RateBase, RuleSet
+
+Row = tuple[str, str, str | Decimal, str]
+
+_RULE_NAMES: dict[str, tuple[str, str]] = {
+    "fixed": ("Vast bedrag", "Fixed amount"),
+    "rate": ("Bedrag", "Amount"),
+    "minimum": ("Minimum", "Minimum"),
+    "maximum": ("Maximum", "Maximum"),
+    "rounding": ("Afronding", "Rounding"),
+    "applies_to": ("Geldt voor", "Applies to"),
+    "note": ("Toelichting", "Note"),
+    "per_area": ("Bedrag voor", "Amount for"),
+    "exception": ("Uitzondering", "Exception"),
+    "expected": ("Gepubliceerd bedrag", "Published amount"),
+    "marginal": ("over het deel boven", "on the part above"),
+}
+
+
+def _name(key: str, lang: Lang) -> str:
+    dutch, english = _RULE_NAMES[key]
+    return dutch if lang == "nl" else english
+
+
+def _source(amount: Amount | None, fallback: str | None = None) -> str:
+    parts = [text for text in (amount.source if amount else None, amount.note if amount else None) if text]
+    return "; ".join(parts) or (fallback or "")
+
+
+def _component_rows(name: str, rule: Component, lang: Lang) -> list[Row]:
+    title = rule.label or name
+    rows: list[Row] = []
+    if rule.applies_to is not None:
+        rows.append(
+            (title, _name("applies_to", lang), rule.applies_to.describe(), rule.applies_to.note or "")
+        )
+    if rule.fixed is not None:
+        rows.append((title, _name("fixed", lang), rule.fixed.value, _source(rule.fixed)))
+    if rule.rate is not None:
+        what = f"{_name('rate', lang)} {per_unit_label(rule.per, lang)}"
+        rows.append((title, what, rule.rate.value, _source(rule.rate)))
+    if rule.staffel is not None:
+        for bracket in rule.staffel.brackets:
+            where = f"{label('staffel', lang)} {bracket.describe()} {unit_label(rule.staffel.per, lang)}"
+            if bracket.applies_to is not None:
+                where += f" ({bracket.applies_to.describe()})"
+            source = bracket.source or rule.staffel.source or ""
+            if bracket.fixed is not None:
+                rows.append(
+                    (
+                        title,
+                        f"{where}: {_name('fixed', lang)}",
+                        bracket.fixed.value,
+                        _source(bracket.fixed, source),
+                    )
+                )
+            if bracket.rate is not None:
+                what = f"{where}: {_name('rate', lang)} {per_unit_label(rule.staffel.per, lang)}"
+                if bracket.rate_applies_to is RateBase.PART_ABOVE_LOWER_BOUND:
+                    what += f" {_name('marginal', lang)} {bracket.lower}"
+                rows.append((title, what, bracket.rate.value, _source(bracket.rate, source)))
+    for area, amount in (rule.per_area or {}).items():
+        rows.append((title, f"{_name('per_area', lang)} {area}", amount.value, _source(amount)))
+    for key in ("minimum", "maximum"):
+        bound: Amount | None = getattr(rule, key)
+        if bound is not None:
+            rows.append((title, _name(key, lang), bound.value, _source(bound)))
+    if rule.rounding is not None:
+        rows.append(
+            (title, _name("rounding", lang), describe_rounding(rule.rounding, lang), rule.rounding.note or "")
+        )
+    if rule.note or rule.source:
+        rows.append((title, _name("note", lang), rule.note or "", rule.source or ""))
+    return rows
+
+
+def rule_rows(ruleset: RuleSet, lang: Lang = "nl") -> list[Row]:
+    """Every rule in force, one row per value, with its source where the rule file gives one."""
+    rows: list[Row] = []
+    for name, component in ruleset.components.items():
+        rows.extend(_component_rows(name, component, lang))
+    total = ruleset.total
+    if total is not None:
+        title = label("total", lang)
+        for key in ("minimum", "maximum"):
+            bound: Amount | None = getattr(total, key)
+            if bound is not None:
+                rows.append((title, _name(key, lang), bound.value, _source(bound, total.source)))
+        if total.rounding is not None:
+            rows.append(
+                (title, _name("rounding", lang), describe_rounding(total.rounding, lang), total.source or "")
+            )
+    for exception in ruleset.exceptions:
+        what = f"{_name('exception', lang)} {exception.area}"
+        if exception.component:
+            what += f" ({exception.component})"
+        source = "; ".join(text for text in (exception.reason, exception.source) if text)
+        rows.append((label("exception", lang), what, exception.amount.value, source))
+    for expected in ruleset.expected:
+        what = f"{_name('expected', lang)} {expected.area}"
+        if expected.component:
+            what += f" ({expected.component})"
+        rows.append((_name("expected", lang), what, expected.amount.value, expected.source or ""))
+    return rows

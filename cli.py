@@ -1,0 +1,137 @@
+"""The ``budgetcalc`` command line: parses options, calls the library, prints. Nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from budgetcalc.allocation import Allocation
+
+app = typer.Typer(
+    name="budgetcalc",
+    help="Exact wijk- and dorpsbudgetten for Dutch municipalities.\n\n"
+    "Example: budgetcalc allocate data/leeuwarden-wijken-2024.xlsx --rules rules/leeuwarden-2015.toml",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+T = TypeVar("T")
+
+
+class Format(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+class Language(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from budgetcalc import __version__
+
+        typer.echo(f"budgetcalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Exact wijk- and dorpsbudgetten for Dutch municipalities."""
+
+
+def _user_errors(action: Callable[[], T]) -> T:
+    """Run ``action``; a user mistake becomes one line on stderr and exit code 2."""
+    from budgetcalc.errors import BudgetcalcError
+
+    try:
+        return action()
+    except BudgetcalcError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command(
+    epilog="Example:\n\n"
+    "  budgetcalc allocate data/leeuwarden-wijken-2024.xlsx --rules rules/leeuwarden-2015.toml "
+    "--output leeuwarden-2015.xlsx"
+)
+def allocate(
+    population: Annotated[Path, typer.Argument(help="Population spreadsheet (.xlsx, .xlsm or .csv).")],
+    rules: Annotated[Path, typer.Option("--rules", "-r", help="Rule file (.toml).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Report file; default RULES-NAME.FORMAT here.")
+    ] = None,
+    report_format: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Report format; default from --output, else xlsx.")
+    ] = None,
+    lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.nl,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Kind for areas the file gives none (wijk, dorp, ...).")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Worksheet to read; default the first.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
+) -> None:
+    """Compute every area's budget and write the allocation report."""
+    from budgetcalc import allocate as run_allocation
+    from budgetcalc import load_ruleset
+    from budgetcalc.errors import OutputError
+    from budgetcalc.reading import read_population
+    from budgetcalc.report import ReportFormat, check_target, write_report
+
+    def run() -> None:
+        chosen = _choose_format(output, report_format)
+        target = output or Path(f"{rules.stem}.{chosen}")
+        if output is not None and output.suffix.lower() != f".{chosen}":
+            raise OutputError(f"the file name does not end in .{chosen}", file=output)
+        check_target(target, force=force)
+        ruleset = load_ruleset(rules)
+        people = read_population(population, sheet=sheet, kind=kind)
+        result = run_allocation(people, ruleset)
+        _print_summary(result, lang.value)
+        write_report(result, target, ReportFormat(chosen), lang.value, force=force)
+        typer.echo(("Rapport geschreven: " if lang is Language.nl else "Report written: ") + str(target))
+
+    _user_errors(run)
+
+
+def _choose_format(output: Path | None, report_format: Format | None) -> str:
+    if report_format is not None:
+        return report_format.value
+    if output is not None and output.suffix.lower().lstrip(".") in Format.__members__:
+        return output.suffix.lower().lstrip(".")
+    if output is not None:
+        from budgetcalc.errors import OutputError
+
+        raise OutputError("cannot tell the report format from the file name; use --format", file=output)
+    return Format.xlsx.value
+
+
+def _print_summary(result: Allocation, lang: str) -> None:
+    from budgetcalc.cli_summary import summary_lines
+
+    for line in summary_lines(result, "nl" if lang == "nl" else "en"):
+        typer.echo(line)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
