@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,20 @@ class Allocation:
 
     def __len__(self) -> int:
         return len(self.population)
+
+    @cached_property
+    def areas(self) -> list[tuple[str, str, str, int]]:
+        """``(code, name, kind, inhabitants)`` per area, as plain Python values for report writers."""
+        frame = self.population.frame
+        return list(
+            zip(
+                frame["code"].astype(str).tolist(),
+                frame["name"].astype(str).tolist(),
+                frame["kind"].astype(str).tolist(),
+                [int(count) for count in frame["inhabitants"].tolist()],
+                strict=True,
+            )
+        )
 
     @property
     def component_names(self) -> list[str]:

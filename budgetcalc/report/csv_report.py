@@ -22,18 +22,12 @@ def render_csv(allocation: Allocation) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     columns = allocation.amount_columns
     writer.writerow(["code", "name", "kind", "inhabitants", *columns])
-    frame = allocation.population.frame
-    amounts = {column: allocation.cents(column) for column in columns}
-    overridden = allocation.total.exception
-    for position in range(len(allocation)):
-        cells = [
-            neutralise(str(frame["code"].iloc[position])),
-            neutralise(str(frame["name"].iloc[position])),
-            neutralise(str(frame["kind"].iloc[position])),
-            str(int(frame["inhabitants"].iloc[position])),
-        ]
+    amounts = {column: allocation.cents(column).tolist() for column in columns}
+    overridden = allocation.total.exception.tolist()
+    for position, (code, name, kind, inhabitants) in enumerate(allocation.areas):
+        cells = [neutralise(code), neutralise(name), neutralise(kind), str(inhabitants)]
         for column in columns:
             hidden = overridden[position] and column != "total"
-            cells.append("" if hidden else format_plain(int(amounts[column][position])))
+            cells.append("" if hidden else format_plain(amounts[column][position]))
         writer.writerow(cells)
     return buffer.getvalue().encode("utf-8")

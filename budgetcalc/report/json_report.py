@@ -14,24 +14,24 @@ from budgetcalc.money import format_plain
 
 def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, Any]:
     """A JSON-ready dict; amounts are strings such as ``"7682.52"`` so no reader turns them into floats."""
-    frame = allocation.population.frame
     columns = allocation.amount_columns
     overridden = allocation.total.exception
     brackets = allocation.brackets()
     areas = []
-    for position in range(len(allocation)):
+    cents = {column: allocation.cents(column).tolist() for column in columns}
+    for position, (code, name, kind, inhabitants) in enumerate(allocation.areas):
         amounts = {
             column: None
             if overridden[position] and column != "total"
-            else format_plain(int(allocation.cents(column)[position]))
+            else format_plain(cents[column][position])
             for column in columns
         }
         areas.append(
             {
-                "code": str(frame["code"].iloc[position]),
-                "name": str(frame["name"].iloc[position]),
-                "kind": str(frame["kind"].iloc[position]),
-                "inhabitants": int(frame["inhabitants"].iloc[position]),
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "inhabitants": inhabitants,
                 "amounts": amounts,
                 "bracket": brackets[position] or None,
                 "explanation": explain_area(allocation, position, lang),

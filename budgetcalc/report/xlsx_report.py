@@ -151,19 +151,19 @@ def _allocation_sheet(worksheet: Any, allocation: Allocation, lang: Lang) -> Non
     titles += [label("bracket", lang), label("explanation", lang)]
     _header(worksheet, titles)
     frame = allocation.population.frame
-    overridden = allocation.total.exception
+    overridden = allocation.total.exception.tolist()
     brackets = allocation.brackets()
-    amounts = {column: allocation.cents(column) for column in columns}
-    for position in range(len(allocation)):
+    amounts = {column: allocation.cents(column).tolist() for column in columns}
+    for position, (code, name, kind, inhabitants) in enumerate(allocation.areas):
         row = position + 2
-        _text_cell(worksheet, row, 1, str(frame["code"].iloc[position]))
-        _text_cell(worksheet, row, 2, str(frame["name"].iloc[position]))
-        _text_cell(worksheet, row, 3, str(frame["kind"].iloc[position]))
-        count = worksheet.cell(row=row, column=4, value=int(frame["inhabitants"].iloc[position]))
+        _text_cell(worksheet, row, 1, code)
+        _text_cell(worksheet, row, 2, name)
+        _text_cell(worksheet, row, 3, kind)
+        count = worksheet.cell(row=row, column=4, value=inhabitants)
         count.number_format = COUNT_FORMAT
         for offset, column in enumerate(columns, start=5):
             hidden = overridden[position] and column != "total"
-            _euro(worksheet, row, offset, None if hidden else int(amounts[column][position]))
+            _euro(worksheet, row, offset, None if hidden else amounts[column][position])
         _text_cell(worksheet, row, 5 + len(columns), brackets[position])
         _text_cell(worksheet, row, 6 + len(columns), " | ".join(explain_area(allocation, position, lang)))
     last = len(allocation) + 1
@@ -176,7 +176,7 @@ def _allocation_sheet(worksheet: Any, allocation: Allocation, lang: Lang) -> Non
         row=total_row, column=4, value=int(frame["inhabitants"].sum())
     ).number_format = COUNT_FORMAT
     for offset, column in enumerate(columns, start=5):
-        _euro(worksheet, total_row, offset, int(amounts[column].sum()))
+        _euro(worksheet, total_row, offset, sum(amounts[column]))
         worksheet.cell(row=total_row, column=offset).font = Font(bold=True)
     _widths(worksheet, [14, 30, 10, 12, *[16] * len(columns), 28, 100])
 
