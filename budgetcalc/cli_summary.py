@@ -40,7 +40,7 @@ def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
                 expected = result.expectation
                 actual = format_euro(result.actual_cents or 0, lang)
                 lines.append(
-                    f"  {label('differs', lang)}: {expected.area} "
+                    f"  {label('differs', lang)}: {expected.area or label('all_areas', lang)} "
                     f"{format_euro(result.expected_cents, lang)} / {actual}"
                 )
     return lines

@@ -52,6 +52,8 @@ def explain_component(
     if rule.staffel is not None and bracket_index != NO_BRACKET:
         bracket = rule.staffel.brackets[bracket_index]
         text = f"{label('staffel', lang)} {bracket.describe()}"
+        if bracket.label:
+            text += f" ({bracket.label})"
         if bracket.fixed is not None:
             text += f": {format_euro(bracket.fixed.value, lang)}"
         if bracket.rate is not None:
@@ -86,7 +88,8 @@ def explain_area(allocation: Allocation, position: int, lang: Lang = "nl") -> li
         return [f"{label('total', lang)}: {label('exception', lang)} {amount} ({'; '.join(reasons)})"]
     lines = []
     for result in allocation.components:
-        line = f"{result.name}: {explain_component(result, position, allocation.population, lang)}"
+        title = result.rule.label or result.name
+        line = f"{title}: {explain_component(result, position, allocation.population, lang)}"
         if result.exception[position]:
             code, name = frame["code"].iloc[position], frame["name"].iloc[position]
             reasons = [

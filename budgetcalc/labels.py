@@ -85,6 +85,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "matches": ("komt overeen", "matches"),
     "differs": ("WIJKT AF", "DIFFERS"),
     "area_missing": ("gebied niet in bevolkingsbestand", "area not in population"),
+    "all_areas": ("alle gebieden samen", "all areas together"),
     "other_count": ("ander aantal inwoners, niet vergeleken", "other inhabitant count, not compared"),
 }
 

@@ -41,6 +41,7 @@ def condition_mask(
     for column, values in (condition.attribute or {}).items():
         if column not in frame.columns:
             raise AllocationError(f"{used_in} needs the column '{column}', which the population lacks")
-        texts = frame[column].astype(str).str.strip()
-        mask &= texts.isin(values).to_numpy()
+        # Case and surrounding spaces do not count: "Plaatselijk Belang" meets "plaatselijk belang".
+        texts = frame[column].astype(str).str.strip().str.casefold()
+        mask &= texts.isin([value.strip().casefold() for value in values]).to_numpy()
     return mask

@@ -46,15 +46,17 @@ def check_expectations(
     by_name = {component.name: component for component in components}
     results = []
     for expectation in ruleset.expected:
-        position = areas.find(expectation.area)
-        if position is None:
-            results.append(ExpectationResult(expectation, ExpectationStatus.AREA_MISSING))
-            continue
-        inhabitants = int(population.frame["inhabitants"].iloc[position])
-        if expectation.component is None:
-            actual = int(total.cents[position])
+        cents = total.cents if expectation.component is None else by_name[expectation.component].cents
+        if expectation.area is None:
+            inhabitants = int(population.frame["inhabitants"].sum())
+            actual = int(cents.sum())
         else:
-            actual = int(by_name[expectation.component].cents[position])
+            position = areas.find(expectation.area)
+            if position is None:
+                results.append(ExpectationResult(expectation, ExpectationStatus.AREA_MISSING))
+                continue
+            inhabitants = int(population.frame["inhabitants"].iloc[position])
+            actual = int(cents[position])
         if expectation.inhabitants is not None and expectation.inhabitants != inhabitants:
             status = ExpectationStatus.OTHER_COUNT
         elif actual == decimal_to_cents(expectation.amount.value):

@@ -106,7 +106,7 @@ def rule_rows(ruleset: RuleSet, lang: Lang = "nl") -> list[Row]:
         source = "; ".join(text for text in (exception.reason, exception.source) if text)
         rows.append((label("exception", lang), what, exception.amount.value, source))
     for expected in ruleset.expected:
-        what = f"{_name('expected', lang)} {expected.area}"
+        what = f"{_name('expected', lang)} {expected.area or label('all_areas', lang)}"
         if expected.component:
             what += f" ({expected.component})"
         rows.append((_name("expected", lang), what, expected.amount.value, expected.source or ""))

@@ -203,7 +203,9 @@ def _checks_sheet(worksheet: Any, allocation: Allocation, lang: Lang) -> None:
         if check.key == "check_expected":
             result = next(expectations)
             expected = result.expectation
-            what = expected.area + (f" / {expected.component}" if expected.component else "")
+            what = (expected.area or label("all_areas", lang)) + (
+                f" / {expected.component}" if expected.component else ""
+            )
             name = f"{name}: {what}"
             actual = "–" if result.actual_cents is None else str(cents_to_decimal(result.actual_cents))
             detail = (

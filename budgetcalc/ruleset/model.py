@@ -323,9 +323,12 @@ class AreaException(Strict):
 
 
 class Expectation(Strict):
-    """A published outcome the allocation must reproduce, checked on every run."""
+    """A published outcome the allocation must reproduce, checked on every run.
 
-    area: str = Field(min_length=1)
+    Without ``area`` it is the published grand total over all areas (and ``inhabitants`` their sum).
+    """
+
+    area: str | None = Field(default=None, min_length=1)
     component: str | None = None
     amount: Cents
     inhabitants: int | None = Field(default=None, ge=0)
@@ -369,7 +372,7 @@ class RuleSet(Strict):
             if entry.component is not None and entry.component not in self.components:
                 known = ", ".join(self.components)
                 raise ValueError(
-                    f"'{entry.area}' names component '{entry.component}', "
+                    f"'{entry.area or 'all areas'}' names component '{entry.component}', "
                     f"which is not defined (defined: {known})"
                 )
         for exception in self.exceptions:
