@@ -24,7 +24,8 @@ class Check:
     """One line of the checks sheet: what was verified and whether it holds."""
 
     key: str
-    ok: bool
+    ok: bool | None
+    """True if it holds, False if not, None if it could not be compared (published figure)."""
     detail: str
 
 
@@ -37,9 +38,15 @@ class Allocation:
     components: tuple[ComponentResult, ...]
     total: TotalResult
     expectations: tuple[ExpectationResult, ...]
+    engine_warnings: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.population)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What may be right but deserves a look: from reading the input and from applying the rules."""
+        return self.population.warnings + self.engine_warnings
 
     @cached_property
     def areas(self) -> list[tuple[str, str, str, int]]:
@@ -124,6 +131,12 @@ class Allocation:
         position = area if isinstance(area, int) else AreaIndex(self.population).require(area, "explain")
         return explain_area(self, position, lang)
 
+    def _sum_of_columns(self) -> int:
+        """The grand total added up column by column: components, adjustments, exception totals."""
+        columns = sum(int(component.cents.sum()) for component in self.components)
+        exceptions = int(self.total.cents[self.total.exception].sum())
+        return columns + int(self.total.adjustment.sum()) + exceptions
+
     def checks(self) -> list[Check]:
         """Integrity checks an auditor can recompute: rows, sums, parts, published amounts."""
         parts = np.sum([c.cents for c in self.components], axis=0, dtype=np.int64) + self.total.adjustment
@@ -136,14 +149,16 @@ class Allocation:
                 len(self) == len(self.population.frame),
                 f"{len(self.population.frame)} / {len(self)}",
             ),
-            Check("check_sum", int(self.total.cents.sum()) == self.grand_total_cents, f"{total:.2f}"),
+            Check("check_sum", self._sum_of_columns() == self.grand_total_cents, f"{total:.2f}"),
             Check("check_parts", mismatched == 0, f"{mismatched}"),
         ]
         for expectation in self.expectations:
             result.append(
                 Check(
                     "check_expected",
-                    expectation.status is not ExpectationStatus.DIFFERS,
+                    {ExpectationStatus.MATCHES: True, ExpectationStatus.DIFFERS: False}.get(
+                        expectation.status
+                    ),
                     expectation.status.value,
                 )
             )

@@ -25,10 +25,10 @@ def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
         lines.append(
             f"{label('largest', lang)}: {format_euro(int(totals[high]), lang)} ({frame['name'].iloc[high]})"
         )
-    for warning in allocation.population.warnings:
+    for warning in allocation.warnings:
         lines.append(f"{label('warning', lang)}: {warning}")
     for check in allocation.checks():
-        if not check.ok and check.key != "check_expected":
+        if check.ok is False and check.key != "check_expected":
             lines.append(f"{label('not_ok', lang)}: {label(check.key, lang)} ({check.detail})")
     results = allocation.expectations
     compared = [r for r in results if r.status in (ExpectationStatus.MATCHES, ExpectationStatus.DIFFERS)]

@@ -47,6 +47,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "detail": ("Details", "Detail"),
     "ok": ("in orde", "ok"),
     "not_ok": ("AFWIJKING", "MISMATCH"),
+    "not_compared": ("niet vergeleken", "not compared"),
     "warning": ("let op", "warning"),
     "check_rows": ("Elke ingelezen rij staat in de verdeling", "Every row read is in the allocation"),
     "check_sum": ("Som van de gebieden is gelijk aan het totaal", "Sum over areas equals the total"),

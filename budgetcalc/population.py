@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -30,6 +31,8 @@ class Population:
     sheet: str | None = None
     rows: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    """The file's own header for each column, for error messages (``inhabitants`` -> ``inwoners``)."""
     _counts: dict[str, Fixed] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -49,7 +52,7 @@ class Population:
         """
         row_numbers = tuple(rows) if rows is not None else tuple(range(1, len(frame) + 1))
         where: dict[str, Any] = {"file": source, "sheet": sheet}
-        renamed = _canonical_columns(frame, where)
+        renamed, headers = _canonical_columns(frame, where)
         for required in REQUIRED:
             if required not in renamed.columns:
                 raise InputError(
@@ -57,21 +60,23 @@ class Population:
                     **where,
                 )
         table = pd.DataFrame(index=pd.RangeIndex(len(renamed)))
-        table["code"] = _text_column(renamed["code"], "code", row_numbers, where, required=True)
-        table["name"] = _text_column(renamed["name"], "name", row_numbers, where, required=False)
+        table["code"] = _text_column(renamed["code"], headers["code"], row_numbers, where, required=True)
+        table["name"] = _text_column(renamed["name"], headers["name"], row_numbers, where, required=False)
         if "kind" in renamed.columns:
-            kinds = _text_column(renamed["kind"], "kind", row_numbers, where, required=kind is None)
+            kinds = _text_column(renamed["kind"], headers["kind"], row_numbers, where, required=kind is None)
             if kind is not None:
                 kinds = [value or kind.strip().lower() for value in kinds]
             table["kind"] = [value.lower() for value in kinds]
         else:
             table["kind"] = (kind or "").strip().lower()
-        table["inhabitants"] = _integer_column(renamed["inhabitants"], "inhabitants", row_numbers, where)
+        table["inhabitants"] = _integer_column(
+            renamed["inhabitants"], headers["inhabitants"], row_numbers, where
+        )
         for column in renamed.columns:
             if column not in table.columns:
                 table[column] = renamed[column].to_numpy(dtype=object)
-        _check_unique_codes(table, row_numbers, where)
-        return cls(table, source, sheet, row_numbers, _warnings(table))
+        _check_unique_codes(table, headers["code"], row_numbers, where)
+        return cls(table, source, sheet, row_numbers, _warnings(table), headers)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -92,7 +97,10 @@ class Population:
                 counts = Fixed(self.frame["inhabitants"].to_numpy(dtype=np.int64), 0)
             else:
                 counts = _exact_column(
-                    self.frame[column], column, self.rows, {"file": self.source, "sheet": self.sheet}
+                    self.frame[column],
+                    self.headers.get(column, column),
+                    self.rows,
+                    {"file": self.source, "sheet": self.sheet},
                 )
             self._counts[column] = counts
         return self._counts[column]
@@ -101,7 +109,8 @@ class Population:
         return self.rows[position] if self.rows else position + 1
 
 
-def _canonical_columns(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
+def _canonical_columns(frame: pd.DataFrame, where: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table with canonical column names, and each canonical name's original header."""
     seen: dict[str, object] = {}
     for header in frame.columns:
         name = canonical_name(header)
@@ -116,7 +125,7 @@ def _canonical_columns(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFra
     kept = [header for header in frame.columns if canonical_name(header)]
     renamed = frame[kept].copy()
     renamed.columns = pd.Index([canonical_name(header) for header in kept])
-    return renamed
+    return renamed, {name: str(header).strip() for name, header in seen.items()}
 
 
 def _is_blank(value: object) -> bool:
@@ -136,7 +145,7 @@ def _text_column(
         if _is_blank(value):
             if required:
                 raise InputError(
-                    f"empty {column}; every area needs a {column}", row=rows[position], column=column, **where
+                    f"empty cell; every area needs a {column}", row=rows[position], column=column, **where
                 )
             texts.append("")
             continue
@@ -144,6 +153,13 @@ def _text_column(
             value = int(value)
         texts.append(str(value).strip())
     return texts
+
+
+THOUSANDS = re.compile(r"^[1-9]\d{0,2}([.,]\d{3})+$")
+
+
+class AmbiguousNumberError(ValueError):
+    """Text such as ``10.000`` that could be ten thousand or ten: refused rather than guessed."""
 
 
 def parse_count(value: object) -> Decimal:
@@ -157,8 +173,13 @@ def parse_count(value: object) -> Decimal:
     elif isinstance(value, Decimal):
         number = value
     else:
+        text = str(value).strip()
+        if THOUSANDS.match(text):
+            raise AmbiguousNumberError(
+                f"{text!r} looks like a number with a thousands separator; write it without"
+            )
         try:
-            number = Decimal(str(value).strip())
+            number = Decimal(text)
         except InvalidOperation:
             raise ValueError(repr(value)) from None
     if not number.is_finite():
@@ -171,9 +192,11 @@ def _integer_column(values: pd.Series, column: str, rows: Sequence[int], where: 
     for position, value in enumerate(values.to_numpy(dtype=object)):
         location = {"row": rows[position], "column": column, **where}
         if _is_blank(value):
-            raise InputError(f"empty {column}; expected a whole number of 0 or more", **location)
+            raise InputError("empty cell; expected a whole number of 0 or more", **location)
         try:
             number = parse_count(value)
+        except AmbiguousNumberError as problem:
+            raise InputError(str(problem), **location) from None
         except ValueError:
             raise InputError(f"expected a whole number of 0 or more, got {value!r}", **location) from None
         if number != number.to_integral_value():
@@ -191,9 +214,11 @@ def _exact_column(values: pd.Series, column: str, rows: Sequence[int], where: di
     for position, value in enumerate(values.to_numpy(dtype=object)):
         location = {"row": rows[position], "column": column, **where}
         if _is_blank(value):
-            raise InputError(f"empty {column}; the rules need a number here", **location)
+            raise InputError("empty cell; the rules need a number here", **location)
         try:
             number = parse_count(value)
+        except AmbiguousNumberError as problem:
+            raise InputError(str(problem), **location) from None
         except ValueError:
             raise InputError(f"expected a number of 0 or more, got {value!r}", **location) from None
         if number < 0 or number > MAX_COUNT:
@@ -203,14 +228,14 @@ def _exact_column(values: pd.Series, column: str, rows: Sequence[int], where: di
     return Fixed(np.array([decimal_to_units(n, scale) for n in numbers], dtype=np.int64), scale)
 
 
-def _check_unique_codes(table: pd.DataFrame, rows: Sequence[int], where: dict[str, Any]) -> None:
+def _check_unique_codes(table: pd.DataFrame, header: str, rows: Sequence[int], where: dict[str, Any]) -> None:
     first_seen: dict[str, int] = {}
     for position, code in enumerate(table["code"]):
         if code in first_seen:
             raise InputError(
                 f"duplicate area code '{code}' (also in row {rows[first_seen[code]]})",
                 row=rows[position],
-                column="code",
+                column=header,
                 **where,
             )
         first_seen[code] = position

@@ -38,6 +38,12 @@ def allocate(population: Population | pd.DataFrame, ruleset: RuleSet) -> Allocat
             evaluate_component(name, rule, population, areas, ruleset.exceptions, total_exception)
         )
     component_sum = np.asarray(np.sum([c.cents for c in components], axis=0), dtype=np.int64)
-    total = apply_total(ruleset, component_sum, areas, total_exception)
+    receives = np.logical_or.reduce([c.applies | c.exception for c in components])
+    total = apply_total(ruleset, component_sum, receives, areas, total_exception)
     expectations = check_expectations(ruleset, population, areas, components, total)
-    return Allocation(population, ruleset, tuple(components), total, expectations)
+    warnings = tuple(
+        f"component '{c.name}' applies to no area; check its applies_to"
+        for c in components
+        if len(population) and not (c.applies | c.exception).any() and not total_exception.all()
+    )
+    return Allocation(population, ruleset, tuple(components), total, expectations, warnings)

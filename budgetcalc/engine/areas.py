@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Literal
 
 from budgetcalc.errors import AllocationError
 from budgetcalc.population import Population
+
+Lookup = Literal["code", "name", "code_or_name"]
 
 
 class AreaIndex:
@@ -19,10 +22,15 @@ class AreaIndex:
         self._by_name = dict(by_name)
         self._source = population.source
 
-    def find(self, reference: str) -> int | None:
-        """The area with this code, or else with this name; ``None`` if there is none."""
-        if reference in self._by_code:
+    def find(self, reference: str, by: Lookup = "code_or_name") -> int | None:
+        """The area with this code, or else with this name; ``None`` if there is none.
+
+        ``by`` limits the search to codes or to names (for ``codes = [...]`` and ``names = [...]``).
+        """
+        if by != "name" and reference in self._by_code:
             return self._by_code[reference]
+        if by == "code":
+            return None
         positions = self._by_name.get(reference, [])
         if len(positions) > 1:
             raise AllocationError(
@@ -30,10 +38,11 @@ class AreaIndex:
             )
         return positions[0] if positions else None
 
-    def require(self, reference: str, used_in: str) -> int:
+    def require(self, reference: str, used_in: str, by: Lookup = "code_or_name") -> int:
         """Like :meth:`find`, but an unknown area is an error naming where the rule file uses it."""
-        position = self.find(reference)
+        position = self.find(reference, by)
         if position is None:
             where = f" in {self._source}" if self._source else ""
-            raise AllocationError(f"{used_in} names area '{reference}', which matches no code or name{where}")
+            what = {"code": "no code", "name": "no name", "code_or_name": "no code or name"}[by]
+            raise AllocationError(f"{used_in} names area '{reference}', which matches {what}{where}")
         return position

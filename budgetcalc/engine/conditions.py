@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from budgetcalc.engine.areas import AreaIndex
+from budgetcalc.engine.areas import AreaIndex, Lookup
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray
 from budgetcalc.population import Population
@@ -26,17 +26,18 @@ def condition_mask(
                 "area; add a 'kind' (soort) column or pass --kind"
             )
         mask &= frame["kind"].isin(condition.kind).to_numpy()
-    for references, include in (
-        (condition.codes, True),
-        (condition.names, True),
-        (condition.exclude_codes, False),
-        (condition.exclude_names, False),
-    ):
+    lists: tuple[tuple[tuple[str, ...] | None, bool, Lookup], ...] = (
+        (condition.codes, True, "code"),
+        (condition.names, True, "name"),
+        (condition.exclude_codes, False, "code"),
+        (condition.exclude_names, False, "name"),
+    )
+    for references, include, by in lists:
         if references is None:
             continue
         listed = np.zeros(len(population), dtype=np.bool_)
         for reference in references:
-            listed[areas.require(reference, used_in)] = True
+            listed[areas.require(reference, used_in, by)] = True
         mask &= listed if include else ~listed
     for column, values in (condition.attribute or {}).items():
         if column not in frame.columns:

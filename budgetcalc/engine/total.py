@@ -35,28 +35,32 @@ def total_exception_mask(ruleset: RuleSet, areas: AreaIndex, size: int) -> BoolA
 
 
 def apply_total(
-    ruleset: RuleSet, component_sum: Int64Array, areas: AreaIndex, exception: BoolArray
+    ruleset: RuleSet, component_sum: Int64Array, receives: BoolArray, areas: AreaIndex, exception: BoolArray
 ) -> TotalResult:
-    """Round and bound the sum of components where the rule set says, then set exceptions."""
+    """Round and bound the sum of components where the rule set says, then set exceptions.
+
+    Only areas that ``receive`` a component are rounded and bounded: an area no component applies
+    to stays at zero rather than being raised to the total minimum.
+    """
     rule = ruleset.total
     rounded = component_sum.copy()
     bound = np.zeros(component_sum.size, dtype=np.int64)
     if rule is not None and rule.rounding is not None:
         rounded = round_to_step(Fixed.from_cents(component_sum), rule.rounding.step.value, rule.rounding.mode)
+        rounded = np.where(receives, rounded, component_sum).astype(np.int64)
     cents = rounded.copy()
     if rule is not None and rule.minimum is not None:
-        low = decimal_to_cents(rule.minimum.value)
-        bound[cents < low] = RAISED_TO_MINIMUM
-        cents = np.maximum(cents, low)
+        raise_mask = receives & (cents < decimal_to_cents(rule.minimum.value))
+        bound[raise_mask] = RAISED_TO_MINIMUM
+        cents[raise_mask] = decimal_to_cents(rule.minimum.value)
     if rule is not None and rule.maximum is not None:
-        high = decimal_to_cents(rule.maximum.value)
-        bound[cents > high] = LOWERED_TO_MAXIMUM
-        cents = np.minimum(cents, high)
+        lower_mask = receives & (cents > decimal_to_cents(rule.maximum.value))
+        bound[lower_mask] = LOWERED_TO_MAXIMUM
+        cents[lower_mask] = decimal_to_cents(rule.maximum.value)
     for entry in ruleset.exceptions:
         if entry.component is None:
-            cents[areas.require(entry.area, "an exception on the total")] = decimal_to_cents(
-                entry.amount.value
-            )
+            position = areas.require(entry.area, "an exception on the total")
+            cents[position] = decimal_to_cents(entry.amount.value)
     rounded[exception] = 0
     bound[exception] = 0
     adjustment = np.where(exception, 0, cents - component_sum).astype(np.int64)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from budgetcalc.errors import InputError
 
@@ -68,12 +70,16 @@ def _read_csv(path: Path) -> RawTable:
     return _table(rows, path, None)
 
 
+# What a damaged or disguised workbook raises inside openpyxl, zipfile and the XML parser.
+_BROKEN_WORKBOOK = (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, EOFError, ParseError)
+
+
 def _read_excel(path: Path, sheet: str | None) -> RawTable:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except _BROKEN_WORKBOOK as error:
         raise InputError(f"not a readable Excel workbook ({error.__class__.__name__})", file=path) from None
     try:
         if sheet is None:
@@ -82,9 +88,18 @@ def _read_excel(path: Path, sheet: str | None) -> RawTable:
             worksheet = workbook[sheet]
         else:
             raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})", file=path)
-        rows: list[tuple[int, list[object]]] = [
-            (number, list(values)) for number, values in enumerate(worksheet.values, start=1)
-        ]
+        # Some programs write a wrong sheet size; read-only mode would trust it and drop rows.
+        worksheet.reset_dimensions()
+        try:
+            rows: list[tuple[int, list[object]]] = [
+                (number, list(values)) for number, values in enumerate(worksheet.values, start=1)
+            ]
+        except _BROKEN_WORKBOOK as error:
+            raise InputError(
+                f"the sheet cannot be read: the workbook is damaged ({error.__class__.__name__})",
+                file=path,
+                sheet=worksheet.title,
+            ) from None
         return _table(rows, path, worksheet.title)
     finally:
         workbook.close()
@@ -98,7 +113,11 @@ def _table(rows: list[tuple[int, list[object]]], path: Path, sheet: str | None) 
     numbered = [(number, row) for number, row in rows if not _is_empty(row)]
     if not numbered:
         raise InputError("no header row found: the sheet is empty", file=path, sheet=sheet)
-    header = numbered[0][1]
+    header_row, header = numbered[0]
+    if len(numbered) == 1:
+        raise InputError(
+            "the file has a header but no areas below it", file=path, sheet=sheet, row=header_row
+        )
     width = len(header)
     while width and (header[width - 1] is None or not str(header[width - 1]).strip()):
         width -= 1

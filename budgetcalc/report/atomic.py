@@ -20,12 +20,22 @@ def check_target(path: Path, *, force: bool) -> None:
         raise OutputError(f"the folder '{path.parent}' does not exist", file=path)
 
 
+def _mode_for(path: Path) -> int:
+    """The permissions a normally created file would get: the old file's, else 0o666 less the umask."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path``; an interrupted write leaves any old file untouched."""
     check_target(path, force=force)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), _mode_for(path))
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())

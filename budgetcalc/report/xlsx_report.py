@@ -213,10 +213,11 @@ def _checks_sheet(worksheet: Any, allocation: Allocation, lang: Lang) -> None:
                 f" / {actual}" + (f" ({expected.source})" if expected.source else "")
             )
         _text_cell(worksheet, row, 1, name)
-        _text_cell(worksheet, row, 2, label("ok" if check.ok else "not_ok", lang))
+        verdict = {True: "ok", False: "not_ok", None: "not_compared"}[check.ok]
+        _text_cell(worksheet, row, 2, label(verdict, lang))
         _text_cell(worksheet, row, 3, detail)
         row += 1
-    for warning in allocation.population.warnings:
+    for warning in allocation.warnings:
         _text_cell(worksheet, row, 1, label("input_warning", lang))
         _text_cell(worksheet, row, 2, label("warning", lang))
         _text_cell(worksheet, row, 3, warning)

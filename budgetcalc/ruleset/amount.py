@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 
 
 def exact_decimal(value: Any) -> Any:
@@ -53,3 +53,21 @@ class Amount(BaseModel):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+def _money(amount: Amount) -> Amount:
+    """Whole cents, and not a Dutch thousands separator read as a decimal point (``2.500``)."""
+    exponent = amount.value.as_tuple().exponent
+    if exponent == -3:
+        whole = amount.value.scaleb(3).to_integral_value()
+        raise ValueError(
+            f"{amount.value} has three decimals: for {whole:,} euro write {whole} "
+            "(no thousands separator in rule files)".replace(",", ".")
+        )
+    if amount.value != amount.value.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
+        raise ValueError(f"{amount.value} is not a whole number of cents")
+    return amount
+
+
+Money = Annotated[Amount, AfterValidator(_money)]
+"""An amount of money in a rule file: whole cents."""

@@ -48,6 +48,7 @@ def _rule_error(error: ValidationError, text: str, source: str | Path) -> RuleEr
         )
         for problem in error.errors()
     ]
+    problems.sort(key=lambda problem: problem.line or 0)
     if len(problems) == 1:
         single = problems[0]
         single.file = str(source)

@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,11 +22,23 @@ from pydantic import (
     model_validator,
 )
 
+from budgetcalc.columns import canonical_name
 from budgetcalc.money import CENT, RoundingMode
-from budgetcalc.ruleset.amount import Amount, Number
+from budgetcalc.ruleset.amount import Amount, Money, Number
+
+WHOLE_COUNT_COLUMNS = frozenset({"inhabitants", "households", "dwellings"})
+"""Columns that only hold whole numbers, so a gap between 499 and 500 holds no count."""
 
 RESERVED_NAMES = frozenset({"code", "name", "kind", "inhabitants", "total", "total_adjustment"})
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _column(value: Any) -> Any:
+    """A column named in a rule file, by any header alias: ``inwoners`` -> ``inhabitants``."""
+    return canonical_name(value) if isinstance(value, str) else value
+
+
+Column = Annotated[str, BeforeValidator(_column)]
 
 
 def _as_tuple(value: Any) -> Any:
@@ -43,7 +54,7 @@ StrList = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
 class Strict(BaseModel):
     """Base for rule-file models: unknown keys are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, str_strip_whitespace=True)
 
 
 class Rounding(Strict):
@@ -74,7 +85,7 @@ class Condition(Strict):
     names: StrList | None = None
     exclude_codes: StrList | None = None
     exclude_names: StrList | None = None
-    attribute: dict[str, StrList] | None = None
+    attribute: dict[Column, StrList] | None = None
     note: str | None = None
 
     @field_validator("kind")
@@ -95,6 +106,16 @@ class Condition(Strict):
     def columns(self) -> set[str]:
         """Population columns this condition reads besides code, name and kind."""
         return set(self.attribute or {})
+
+    def key(self) -> str:
+        """What the condition selects, ignoring notes and list order: equal keys select the same areas."""
+        data = self.model_dump(exclude={"note"}, exclude_none=True)
+        return repr(
+            sorted(
+                (name, sorted(value.items()) if isinstance(value, dict) else sorted(value))
+                for name, value in data.items()
+            )
+        )
 
     def describe(self) -> str:
         """A short text for reports, e.g. ``kind = dorp; codes = WK1, WK2``."""
@@ -124,7 +145,7 @@ class Bracket(Strict):
     above: Number | None = None
     below: Number | None = None
     through: Number | None = None
-    fixed: Amount | None = None
+    fixed: Money | None = None
     rate: Amount | None = None
     rate_applies_to: RateBase | None = None
     applies_to: Condition | None = None
@@ -186,11 +207,12 @@ class Bracket(Strict):
         return f"{left}{self.lower}, {'∞' if upper is None else upper}{right}"
 
 
-def _gap_or_overlap(first: Bracket, second: Bracket) -> str | None:
+def _gap_or_overlap(first: Bracket, second: Bracket, whole_counts: bool) -> str | None:
     """What lies wrong between two brackets sorted by lower bound, if anything.
 
-    A gap counts only when a whole count can fall in it, so ``through = 499`` followed by
-    ``from = 500`` is contiguous; ``below = 225000`` followed by ``above = 225000`` is not.
+    For a column of whole counts a gap counts only when a whole count can fall in it, so
+    ``through = 499`` followed by ``from = 500`` is contiguous; ``below = 225000`` followed by
+    ``above = 225000`` is not. For other columns (hectares) every gap counts.
     """
     upper = first.upper
     if (
@@ -199,6 +221,10 @@ def _gap_or_overlap(first: Bracket, second: Bracket) -> str | None:
         or (second.lower == upper and first.upper_inclusive and second.lower_inclusive)
     ):
         return f"brackets {first.describe()} and {second.describe()} overlap"
+    if not whole_counts:
+        if second.lower == upper and first.upper_inclusive != second.lower_inclusive:
+            return None
+        return f"brackets {first.describe()} and {second.describe()} leave a gap"
     if first.upper_inclusive:
         smallest_whole_in_gap = upper.to_integral_value(rounding=ROUND_FLOOR) + 1
     else:
@@ -216,7 +242,7 @@ def _gap_or_overlap(first: Bracket, second: Bracket) -> str | None:
 class Staffel(Strict):
     """Size brackets on one count column; each area falls in exactly one bracket."""
 
-    per: str = "inhabitants"
+    per: Column = "inhabitants"
     brackets: list[Bracket] = Field(min_length=1)
     note: str | None = None
     source: str | None = None
@@ -225,12 +251,13 @@ class Staffel(Strict):
     def _contiguous(self) -> Self:
         groups: dict[str, list[Bracket]] = {}
         for bracket in self.brackets:
-            key = bracket.applies_to.model_dump_json() if bracket.applies_to else ""
+            key = bracket.applies_to.key() if bracket.applies_to else ""
             groups.setdefault(key, []).append(bracket)
+        whole_counts = self.per in WHOLE_COUNT_COLUMNS
         for group in groups.values():
             ordered = sorted(group, key=lambda b: (b.lower, not b.lower_inclusive))
             for first, second in itertools.pairwise(ordered):
-                problem = _gap_or_overlap(first, second)
+                problem = _gap_or_overlap(first, second, whole_counts)
                 if problem:
                     raise ValueError(problem)
         return self
@@ -241,13 +268,13 @@ class Component(Strict):
 
     label: str | None = None
     applies_to: Condition | None = None
-    fixed: Amount | None = None
+    fixed: Money | None = None
     rate: Amount | None = None
-    per: str = "inhabitants"
+    per: Column = "inhabitants"
     staffel: Staffel | None = None
-    per_area: dict[str, Amount] | None = None
-    minimum: Amount | None = None
-    maximum: Amount | None = None
+    per_area: dict[str, Money] | None = None
+    minimum: Money | None = None
+    maximum: Money | None = None
     rounding: Rounding | None = None
     note: str | None = None
     source: str | None = None
@@ -256,6 +283,8 @@ class Component(Strict):
     def _check(self) -> Self:
         if self.fixed is None and self.rate is None and self.staffel is None and not self.per_area:
             raise ValueError("a component needs at least one of 'fixed', 'rate', 'staffel', 'per_area'")
+        if self.rate is None and "per" in self.model_fields_set:
+            raise ValueError("'per' names the column a 'rate' multiplies, but this component has no 'rate'")
         check_bounds(self.minimum, self.maximum, self.rounding)
         return self
 
@@ -289,8 +318,8 @@ def check_bounds(minimum: Amount | None, maximum: Amount | None, rounding: Round
 class TotalRule(Strict):
     """Rules on each area's total: rounding and bounds, shown as a separate adjustment."""
 
-    minimum: Amount | None = None
-    maximum: Amount | None = None
+    minimum: Money | None = None
+    maximum: Money | None = None
     rounding: Rounding | None = None
     note: str | None = None
     source: str | None = None
@@ -303,21 +332,12 @@ class TotalRule(Strict):
         return self
 
 
-def _whole_cents(amount: Amount) -> Amount:
-    if amount.value % CENT != 0:
-        raise ValueError(f"amount {amount} is not a whole number of cents")
-    return amount
-
-
-Cents = Annotated[Amount, AfterValidator(_whole_cents)]
-
-
 class AreaException(Strict):
     """A decided exception: set one area's total (or one component) to a fixed amount."""
 
     area: str = Field(min_length=1)
     component: str | None = None
-    amount: Cents
+    amount: Money
     reason: str = Field(min_length=1)
     source: str | None = None
 
@@ -330,7 +350,7 @@ class Expectation(Strict):
 
     area: str | None = Field(default=None, min_length=1)
     component: str | None = None
-    amount: Cents
+    amount: Money
     inhabitants: int | None = Field(default=None, ge=0)
     source: str | None = None
     note: str | None = None
