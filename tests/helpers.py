@@ -1,0 +1,50 @@
+"""Small helpers so a test reads as: a rule snippet, a few areas, the amounts that come out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from textwrap import dedent
+
+import pandas as pd
+
+from budgetcalc import Allocation, RuleSet, allocate, parse_ruleset
+
+METADATA = """\
+name = "Testregeling"
+municipality = "Testgemeente"
+decision = "Besluit van het college, art. 1"
+valid_from = 2024-01-01
+reference_date = 2024-01-01
+"""
+
+
+def rules(components: str) -> RuleSet:
+    """A rule set from TOML for ``[components...]`` (and ``[total]``, ``[[exceptions]]``, ...)."""
+    return parse_ruleset(METADATA + dedent(components))
+
+
+def areas(*rows: tuple[str, str, str | None, int], **columns: list[object]) -> pd.DataFrame:
+    """A population from ``(code, name, kind, inhabitants)``; a kind of None everywhere means no
+    kind column. Further columns by keyword, e.g. ``dwellings=[300, 410]``."""
+    frame = pd.DataFrame(list(rows), columns=["code", "name", "kind", "inhabitants"])
+    if all(row[2] is None for row in rows):
+        frame = frame.drop(columns="kind")
+    for column, values in columns.items():
+        frame[column] = pd.Series(list(values), dtype=object)
+    return frame
+
+
+def compute(components: str, *rows: tuple[str, str, str | None, int], **columns: list[object]) -> Allocation:
+    """Allocate the areas under the rule snippet."""
+    return allocate(areas(*rows, **columns), rules(components))
+
+
+def amounts(allocation: Allocation, column: str = "total") -> dict[str, Decimal | None]:
+    """One amount column as code → Decimal euros (None where an exception hides it)."""
+    frame = allocation.to_frame()
+    return dict(zip(frame["code"], frame[column], strict=True))
+
+
+def totals(components: str, *rows: tuple[str, str, str | None, int], **columns: list[object]) -> dict:
+    """Code → total in Decimal euros."""
+    return amounts(compute(components, *rows, **columns))
