@@ -36,13 +36,13 @@ def decimal_to_units(value: Decimal, scale: int) -> int:
     return int(scaled)
 
 
-def _max_abs(units: Int64Array) -> int:
+def max_abs(units: Int64Array) -> int:
     if units.size == 0:
         return 0
     return max(abs(int(units.max())), abs(int(units.min())))
 
 
-def _check_fits(bound: int, what: str) -> None:
+def check_fits(bound: int, what: str) -> None:
     if bound > INT64_LIMIT:
         raise AllocationError(f"{what} is too large to compute exactly (over 9.2e18 units)")
 
@@ -59,7 +59,7 @@ class Fixed:
         """The same exact ``value`` for ``size`` areas."""
         scale = decimal_places(value)
         units = decimal_to_units(value, scale)
-        _check_fits(abs(units), f"amount {value}")
+        check_fits(abs(units), f"amount {value}")
         return cls(np.full(size, units, dtype=np.int64), scale)
 
     @classmethod
@@ -80,20 +80,20 @@ class Fixed:
         if scale == self.scale:
             return self
         factor = 10 ** (scale - self.scale)
-        _check_fits(_max_abs(self.units) * factor, "an intermediate amount")
+        check_fits(max_abs(self.units) * factor, "an intermediate amount")
         return Fixed(self.units * np.int64(factor), scale)
 
     def __add__(self, other: Fixed) -> Fixed:
         scale = max(self.scale, other.scale)
         left, right = self.rescaled(scale), other.rescaled(scale)
-        _check_fits(_max_abs(left.units) + _max_abs(right.units), "a sum")
+        check_fits(max_abs(left.units) + max_abs(right.units), "a sum")
         return Fixed(left.units + right.units, scale)
 
     def __sub__(self, other: Fixed) -> Fixed:
         return self + Fixed(-other.units, other.scale)
 
     def __mul__(self, other: Fixed) -> Fixed:
-        _check_fits(_max_abs(self.units) * _max_abs(other.units), "a product")
+        check_fits(max_abs(self.units) * max_abs(other.units), "a product")
         return Fixed(self.units * other.units, self.scale + other.scale)
 
     def where(self, mask: BoolArray, other: Fixed) -> Fixed:
@@ -106,7 +106,9 @@ class Fixed:
         """-1, 0 or 1 per area as ``self`` is below, equal to or above ``other``."""
         scale = max(self.scale, other.scale)
         left, right = self.rescaled(scale), other.rescaled(scale)
-        return np.asarray(np.sign(left.units - right.units), dtype=np.int64)
+        above = left.units > right.units
+        below = left.units < right.units
+        return np.asarray(above.astype(np.int64) - below.astype(np.int64), dtype=np.int64)
 
     def is_whole_cents(self) -> BoolArray:
         """True where the value is a whole number of cents."""
@@ -118,7 +120,7 @@ class Fixed:
         """Whole cents; callers check :meth:`is_whole_cents` first (digits below a cent are cut)."""
         if self.scale <= 2:
             factor = 10 ** (2 - self.scale)
-            _check_fits(_max_abs(self.units) * factor, "an amount")
+            check_fits(max_abs(self.units) * factor, "an amount")
             return (self.units * np.int64(factor)).astype(np.int64)
         return (self.units // np.int64(10 ** (self.scale - 2))).astype(np.int64)
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from budgetcalc.exact import Fixed, Int64Array, decimal_places, decimal_to_units
+from budgetcalc.exact import Fixed, Int64Array, check_fits, decimal_places, decimal_to_units, max_abs
 
 CENT = Decimal("0.01")
 
@@ -45,8 +45,9 @@ def round_to_step(amount: Fixed, step: Decimal, mode: RoundingMode) -> Int64Arra
         # Half up goes away from zero; for negatives the floor already is away from zero.
         tie_goes_up = units >= 0 if mode is RoundingMode.HALF_UP else quotient % 2 == 1
         rounded = quotient + (above_half | (tie & tie_goes_up))
-    step_cents = np.int64(decimal_to_units(step, 2))
-    return np.asarray(rounded * step_cents, dtype=np.int64)
+    step_cents = decimal_to_units(step, 2)
+    check_fits(max_abs(rounded) * step_cents, "a rounded amount")
+    return np.asarray(rounded * np.int64(step_cents), dtype=np.int64)
 
 
 def cents_to_decimal(cents: int) -> Decimal:
@@ -85,4 +86,6 @@ def format_number(value: Decimal | int, lang: str = "nl") -> str:
 
 def decimal_to_cents(amount: Decimal) -> int:
     """Exact euros as whole cents; an amount below a cent is a programming error here."""
-    return decimal_to_units(amount, 2)
+    cents = decimal_to_units(amount, 2)
+    check_fits(abs(cents), f"the amount {amount}")
+    return cents

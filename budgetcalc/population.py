@@ -137,21 +137,24 @@ def _is_blank(value: object) -> bool:
     )
 
 
+def cell_text(value: object) -> str:
+    """A cell as text: blanks as ``""``, whole floats without ``.0`` (Excel stores 1 as 1.0)."""
+    if _is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def _text_column(
     values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any], *, required: bool
 ) -> list[str]:
-    texts = []
-    for position, value in enumerate(values.to_numpy(dtype=object)):
-        if _is_blank(value):
-            if required:
-                raise InputError(
-                    f"empty cell; every area needs a {column}", row=rows[position], column=column, **where
-                )
-            texts.append("")
-            continue
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        texts.append(str(value).strip())
+    texts = [cell_text(value) for value in values.to_numpy(dtype=object)]
+    if required and "" in texts:
+        position = texts.index("")
+        raise InputError(
+            f"empty cell; every area needs a {column}", row=rows[position], column=column, **where
+        )
     return texts
 
 

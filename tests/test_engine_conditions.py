@@ -71,10 +71,6 @@ def test_attribute_ignores_capitals_and_spaces() -> None:
     assert applies('attribute = { erkend = "Ja" }', erkend=["ja", " JA ", "nee", None]) == {"D1", "D2"}
 
 
-@pytest.mark.xfail(
-    reason="condition_mask compares str(cell): a number column with a blank cell is float, 1.0 != '1'",
-    strict=True,
-)
 def test_attribute_on_a_number_column_with_a_blank_cell() -> None:
     assert applies('attribute = { wijkteam = "1" }', wijkteam=[1.0, 2.0, 1.0, float("nan")]) == {"D1", "W1"}
 

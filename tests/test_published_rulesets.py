@@ -110,7 +110,8 @@ def test_leeuwarden_2014_reproduces_the_published_totals() -> None:
     assert amounts(allocation) == {code: total for code, _, _, total in BOARNSTERHIM}
     assert allocation.grand_total_cents == 70_500_00  # published "Totaal 70.500"
     assert allocation.to_frame()["inhabitants"].sum() == 10_997  # published "10997"
-    assert matched_expectations(allocation) == len(allocation.ruleset.expected) == 16  # 15 per dorp + the grand total
+    # 15 per dorp + the grand total
+    assert matched_expectations(allocation) == len(allocation.ruleset.expected) == 16
 
 
 def test_leeuwarden_2014_inferred_dorpsbudget_gives_the_published_column() -> None:

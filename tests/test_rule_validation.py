@@ -19,13 +19,6 @@ from budgetcalc.ruleset import Component, RuleSet
 INVALID = Path(__file__).parent / "rules_invalid"
 
 
-def located_bug(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(reason=reason, strict=True)
-
-
-NO_LINE_FOR_RULESET_CHECKS = located_bug("RuleSet._references raises at loc (): no line, key '(top level)'")
-NO_LINE_FOR_COMPONENT_NAMES = located_bug("RuleSet._names raises at loc ('components',), which has no line")
-
 # file → (line, key, what the message says)
 CASES = {
     "unknown_key": (10, "components.basis.rate_per", "unknown key"),
@@ -76,48 +69,24 @@ CASES = {
         "components.basis.fixed",
         "2.500 has three decimals: for 2.500 euro write 2500",
     ),
-}
-
-KNOWN_BUGS = {
-    "gap_between_brackets_without_staffel_table": pytest.param(
+    "gap_between_brackets_without_staffel_table": (
         7,
         "components.basis.staffel",
         "brackets [0, 500] and (501, ∞) leave a gap: 501 falls in no bracket",
-        marks=located_bug("locate.key_lines records no line for tables created by a [[sub.table]] header"),
     ),
-    "unknown_component_in_exception": pytest.param(
+    "unknown_component_in_exception": (
         12,
         "exceptions[1].component",
         "names component 'accommodatie', which is not defined (defined: basis)",
-        marks=NO_LINE_FOR_RULESET_CHECKS,
     ),
-    "two_exceptions_for_one_area": pytest.param(
-        15, "exceptions[2]", "two exceptions for area 'Adorp'", marks=NO_LINE_FOR_RULESET_CHECKS
-    ),
-    "reserved_component_name": pytest.param(
-        10, "components.total", "component name 'total' is reserved", marks=NO_LINE_FOR_COMPONENT_NAMES
-    ),
-    "component_name_with_capitals": pytest.param(
-        7, "components.Basis", "must be lower case letters", marks=NO_LINE_FOR_COMPONENT_NAMES
-    ),
-    "expected_amount_below_a_cent": pytest.param(
-        13,
-        "expected[1].amount",
-        "7682.525 is not a whole number of cents",
-        marks=located_bug("three decimals are taken for a thousands separator even after four digits"),
-    ),
-    "boolean_amount": pytest.param(
-        8,
-        "components.basis.fixed",
-        "expected a number, got true/false",
-        marks=located_bug("a plain number's key ends in the internal '.value' of Amount"),
-    ),
+    "two_exceptions_for_one_area": (15, "exceptions[2]", "two exceptions for area 'Adorp'"),
+    "reserved_component_name": (10, "components.total", "component name 'total' is reserved"),
+    "component_name_with_capitals": (7, "components.Basis", "must be lower case letters"),
+    "expected_amount_below_a_cent": (13, "expected[1].amount", "7682.525 is not a whole number of cents"),
+    "boolean_amount": (8, "components.basis.fixed", "expected a number, got true/false"),
 }
 
-
-PARAMS = [pytest.param(name, *case, id=name) for name, case in CASES.items()] + [
-    pytest.param(name, *param.values, marks=param.marks, id=name) for name, param in KNOWN_BUGS.items()
-]
+PARAMS = [pytest.param(name, *case, id=name) for name, case in CASES.items()]
 
 
 @pytest.mark.parametrize(("name", "line", "key", "message"), PARAMS)
@@ -137,7 +106,7 @@ def test_invalid_rule_file(name: str, line: int | None, key: str | None, message
 
 
 def test_every_invalid_file_has_a_case() -> None:
-    assert {path.stem for path in INVALID.glob("*.toml")} == set(CASES) | set(KNOWN_BUGS)
+    assert {path.stem for path in INVALID.glob("*.toml")} == set(CASES)
 
 
 def test_every_problem_of_a_file_is_listed() -> None:

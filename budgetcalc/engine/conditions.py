@@ -7,7 +7,7 @@ import numpy as np
 from budgetcalc.engine.areas import AreaIndex, Lookup
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray
-from budgetcalc.population import Population
+from budgetcalc.population import Population, cell_text
 from budgetcalc.ruleset.model import Condition
 
 
@@ -43,6 +43,7 @@ def condition_mask(
         if column not in frame.columns:
             raise AllocationError(f"{used_in} needs the column '{column}', which the population lacks")
         # Case and surrounding spaces do not count: "Plaatselijk Belang" meets "plaatselijk belang".
-        texts = frame[column].astype(str).str.strip().str.casefold()
-        mask &= texts.isin([value.strip().casefold() for value in values]).to_numpy()
+        texts = [cell_text(value).casefold() for value in frame[column].to_numpy(dtype=object)]
+        wanted = {value.strip().casefold() for value in values}
+        mask &= np.array([text in wanted for text in texts], dtype=np.bool_)
     return mask

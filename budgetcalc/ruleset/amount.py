@@ -55,10 +55,16 @@ class Amount(BaseModel):
         return str(self.value)
 
 
+MAX_EUROS = 10**12
+"""No budget amount in a rule file is larger than a trillion euro; larger is a typing mistake."""
+
+
 def _money(amount: Amount) -> Amount:
     """Whole cents, and not a Dutch thousands separator read as a decimal point (``2.500``)."""
+    if abs(amount.value) > MAX_EUROS:
+        raise ValueError(f"{amount.value} is more than {MAX_EUROS:,} euro: too large to be a budget")
     exponent = amount.value.as_tuple().exponent
-    if exponent == -3:
+    if exponent == -3 and 1 <= abs(amount.value) < 1000:
         whole = amount.value.scaleb(3).to_integral_value()
         raise ValueError(
             f"{amount.value} has three decimals: for {whole:,} euro write {whole} "

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from budgetcalc.errors import RuleError
 from budgetcalc.ruleset.locate import KeyPath, key_lines, line_of
-from budgetcalc.ruleset.model import RuleSet
+from budgetcalc.ruleset.model import LocatedError, RuleSet
 
 
 def load_ruleset(path: str | Path) -> RuleSet:
@@ -42,12 +42,10 @@ def parse_ruleset(text: str, source: str | Path = "<rules>") -> RuleSet:
 
 def _rule_error(error: ValidationError, text: str, source: str | Path) -> RuleError:
     lines = key_lines(text)
-    problems = [
-        RuleError(
-            _explain(problem), line=line_of(lines, tuple(problem["loc"])), key=_dotted(tuple(problem["loc"]))
-        )
-        for problem in error.errors()
-    ]
+    problems = []
+    for problem in error.errors():
+        path = _location(problem, lines)
+        problems.append(RuleError(_explain(problem), line=line_of(lines, path), key=_dotted(path)))
     problems.sort(key=lambda problem: problem.line or 0)
     if len(problems) == 1:
         single = problems[0]
@@ -55,6 +53,17 @@ def _rule_error(error: ValidationError, text: str, source: str | Path) -> RuleEr
         return single
     listing = "\n  ".join(str(problem) for problem in problems)
     return RuleError(f"{len(problems)} problems in the rule file:\n  {listing}", file=source)
+
+
+def _location(problem: Any, lines: dict[KeyPath, int]) -> KeyPath:
+    """The key path of a problem as the user wrote it."""
+    path: KeyPath = tuple(problem["loc"])
+    cause = problem.get("ctx", {}).get("error")
+    if isinstance(cause, LocatedError):
+        path = (*path, *cause.loc)
+    if path and path[-1] == "value" and path not in lines:
+        path = path[:-1]  # a plain number stands for { value = ... }: name the key the user wrote
+    return path
 
 
 def _dotted(path: KeyPath) -> str:

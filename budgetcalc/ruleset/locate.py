@@ -38,12 +38,14 @@ def key_lines(text: str) -> dict[KeyPath, int]:
             path = _parts(match.group(1))
             index = array_counts.get(path, -1) + 1
             array_counts[path] = index
-            lines.setdefault(path, number)
+            for end in range(1, len(path) + 1):  # tables the header creates implicitly
+                lines.setdefault(path[:end], number)
             current = (*path, index)
             lines[current] = number
         elif match := _TABLE.match(line):
             current = _parts(match.group(1))
-            lines.setdefault(current, number)
+            for end in range(1, len(current) + 1):
+                lines.setdefault(current[:end], number)
         elif match := _KEY.match(line):
             lines.setdefault((*current, *_parts(match.group(1))), number)
             for quote in ('"""', "'''"):

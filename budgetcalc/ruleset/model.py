@@ -51,6 +51,14 @@ def _as_tuple(value: Any) -> Any:
 StrList = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
 
 
+class LocatedError(ValueError):
+    """A validation error that knows the key it belongs to, below where the validator runs."""
+
+    def __init__(self, message: str, *loc: str | int) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 class Strict(BaseModel):
     """Base for rule-file models: unknown keys are errors, values are immutable."""
 
@@ -376,39 +384,50 @@ class RuleSet(Strict):
     def _names(cls, components: dict[str, Component]) -> dict[str, Component]:
         for name in components:
             if not NAME_PATTERN.match(name):
-                raise ValueError(
+                raise LocatedError(
                     f"component name '{name}' must be lower case letters, digits and "
-                    "underscores, starting with a letter"
+                    "underscores, starting with a letter",
+                    name,
                 )
             if name in RESERVED_NAMES:
-                raise ValueError(f"component name '{name}' is reserved for a report column")
+                raise LocatedError(f"component name '{name}' is reserved for a report column", name)
         return components
 
     @model_validator(mode="after")
     def _references(self) -> Self:
+        tables: tuple[tuple[str, list[AreaException] | list[Expectation]], ...] = (
+            ("exceptions", self.exceptions),
+            ("expected", self.expected),
+        )
+        for table, entries in tables:
+            for index, entry in enumerate(entries):
+                if entry.component is not None and entry.component not in self.components:
+                    raise LocatedError(
+                        f"'{entry.area or 'all areas'}' names component '{entry.component}', "
+                        f"which is not defined (defined: {', '.join(self.components)})",
+                        table,
+                        index,
+                        "component",
+                    )
         seen: set[tuple[str, str | None]] = set()
-        entries: list[AreaException | Expectation] = [*self.exceptions, *self.expected]
-        for entry in entries:
-            if entry.component is not None and entry.component not in self.components:
-                known = ", ".join(self.components)
-                raise ValueError(
-                    f"'{entry.area or 'all areas'}' names component '{entry.component}', "
-                    f"which is not defined (defined: {known})"
-                )
-        for exception in self.exceptions:
+        for index, exception in enumerate(self.exceptions):
             key = (exception.area, exception.component)
             if key in seen:
-                raise ValueError(
+                raise LocatedError(
                     f"two exceptions for area '{exception.area}'"
-                    + (f", component '{exception.component}'" if exception.component else "")
+                    + (f", component '{exception.component}'" if exception.component else ""),
+                    "exceptions",
+                    index,
                 )
             seen.add(key)
         total_set = {area for area, component in seen if component is None}
-        for area, component in seen:
-            if component is not None and area in total_set:
-                raise ValueError(
-                    f"area '{area}' has an exception on its total and one on component "
-                    f"'{component}'; the total exception already sets everything"
+        for index, exception in enumerate(self.exceptions):
+            if exception.component is not None and exception.area in total_set:
+                raise LocatedError(
+                    f"area '{exception.area}' has an exception on its total and one on component "
+                    f"'{exception.component}'; the total exception already sets everything",
+                    "exceptions",
+                    index,
                 )
         return self
 
