@@ -15,6 +15,7 @@ from budgetcalc.engine.staffel import NO_BRACKET
 from budgetcalc.engine.total import TotalResult
 from budgetcalc.labels import Lang
 from budgetcalc.money import cents_to_decimal
+from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import RuleSet
 
@@ -38,15 +39,20 @@ class Allocation:
     components: tuple[ComponentResult, ...]
     total: TotalResult
     expectations: tuple[ExpectationResult, ...]
-    engine_warnings: tuple[str, ...] = ()
+    engine_notices: tuple[Notice, ...] = ()
 
     def __len__(self) -> int:
         return len(self.population)
 
     @property
-    def warnings(self) -> tuple[str, ...]:
+    def notices(self) -> tuple[Notice, ...]:
         """What may be right but deserves a look: from reading the input and from applying the rules."""
-        return self.population.warnings + self.engine_warnings
+        return self.population.warnings + self.engine_notices
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notices in English."""
+        return tuple(notice.text("en") for notice in self.notices)
 
     @cached_property
     def areas(self) -> list[tuple[str, str, str, int]]:

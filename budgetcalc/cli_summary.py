@@ -25,8 +25,8 @@ def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
         lines.append(
             f"{label('largest', lang)}: {format_euro(int(totals[high]), lang)} ({frame['name'].iloc[high]})"
         )
-    for warning in allocation.warnings:
-        lines.append(f"{label('warning', lang)}: {warning}")
+    for notice in allocation.notices:
+        lines.append(f"{label('warning', lang)}: {notice.text(lang)}")
     for check in allocation.checks():
         if check.ok is False and check.key != "check_expected":
             lines.append(f"{label('not_ok', lang)}: {label(check.key, lang)} ({check.detail})")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -14,6 +13,8 @@ import pandas as pd
 from budgetcalc.columns import REQUIRED, canonical_name
 from budgetcalc.errors import InputError
 from budgetcalc.exact import Fixed, decimal_places, decimal_to_units
+from budgetcalc.notices import Notice, examples
+from budgetcalc.numbers import AmbiguousNumber, NumberError, SuppressedValue, parse_number
 
 MAX_COUNT = 50_000_000
 """No Dutch area has more inhabitants (or households, dwellings) than this: larger is a mistake."""
@@ -30,7 +31,8 @@ class Population:
     source: str | None = None
     sheet: str | None = None
     rows: tuple[int, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Notice, ...] = ()
+    """What reading and validating found that deserves a look (rows skipped, empty areas, ...)."""
     headers: dict[str, str] = field(default_factory=dict)
     """The file's own header for each column, for error messages (``inhabitants`` -> ``inwoners``)."""
     _counts: dict[str, Fixed] = field(default_factory=dict, repr=False, compare=False)
@@ -44,6 +46,7 @@ class Population:
         source: str | None = None,
         sheet: str | None = None,
         rows: Sequence[int] | None = None,
+        notices: Sequence[Notice] = (),
     ) -> Population:
         """Validate a table; headers may use any known alias (``inwoners``, ``gebiedscode``, ...).
 
@@ -76,7 +79,7 @@ class Population:
             if column not in table.columns:
                 table[column] = renamed[column].to_numpy(dtype=object)
         _check_unique_codes(table, headers["code"], row_numbers, where)
-        return cls(table, source, sheet, row_numbers, _warnings(table), headers)
+        return cls(table, source, sheet, row_numbers, (*notices, *_notices(table)), headers)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -158,75 +161,45 @@ def _text_column(
     return texts
 
 
-THOUSANDS = re.compile(r"^[1-9]\d{0,2}([.,]\d{3})+$")
-
-
-class AmbiguousNumberError(ValueError):
-    """Text such as ``10.000`` that could be ten thousand or ten: refused rather than guessed."""
-
-
-def parse_count(value: object) -> Decimal:
-    """An exact non-negative count from a cell: int, integral float, Decimal or numeric text."""
-    if isinstance(value, bool):
-        raise ValueError("true/false")
-    if isinstance(value, int | np.integer):
-        number = Decimal(int(value))
-    elif isinstance(value, float | np.floating):
-        number = Decimal(repr(float(value)))
-    elif isinstance(value, Decimal):
-        number = value
-    else:
-        text = str(value).strip()
-        if THOUSANDS.match(text):
-            raise AmbiguousNumberError(
-                f"{text!r} looks like a number with a thousands separator; write it without"
-            )
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(repr(value)) from None
-    if not number.is_finite():
-        raise ValueError(repr(value))
-    return number
-
-
-def _integer_column(values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any]) -> np.ndarray:
-    result = np.empty(len(values), dtype=np.int64)
+def _column_numbers(
+    values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any], *, whole: bool
+) -> list[Decimal]:
+    """Every cell of a count column as an exact number from 0 to MAX_COUNT, or an error naming the cell."""
+    numbers = []
+    expected = "a whole number of 0 or more" if whole else "a number of 0 or more"
     for position, value in enumerate(values.to_numpy(dtype=object)):
         location = {"row": rows[position], "column": column, **where}
         if _is_blank(value):
-            raise InputError("empty cell; expected a whole number of 0 or more", **location)
+            raise InputError(f"empty cell; expected {expected}", **location)
         try:
-            number = parse_count(value)
-        except AmbiguousNumberError as problem:
+            number = parse_number(value, whole=whole)
+        except SuppressedValue as problem:
+            raise InputError(
+                f"{problem}; pass --skip-suppressed to leave such areas out (they are then listed)",
+                **location,
+            ) from None
+        except AmbiguousNumber as problem:
             raise InputError(str(problem), **location) from None
-        except ValueError:
-            raise InputError(f"expected a whole number of 0 or more, got {value!r}", **location) from None
-        if number != number.to_integral_value():
+        except NumberError:
+            raise InputError(f"expected {expected}, got {value!r}", **location) from None
+        if whole and number != number.to_integral_value():
             raise InputError(f"expected a whole number, got {value!r}", **location)
         if number < 0:
             raise InputError(f"expected 0 or more, got {value!r}", **location)
         if number > MAX_COUNT:
             raise InputError(f"{value!r} is too large to be real (more than {MAX_COUNT:,})", **location)
-        result[position] = int(number)
-    return result
+        numbers.append(number)
+    return numbers
+
+
+def _integer_column(values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any]) -> np.ndarray:
+    return np.array(
+        [int(n) for n in _column_numbers(values, column, rows, where, whole=True)], dtype=np.int64
+    )
 
 
 def _exact_column(values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any]) -> Fixed:
-    numbers = []
-    for position, value in enumerate(values.to_numpy(dtype=object)):
-        location = {"row": rows[position], "column": column, **where}
-        if _is_blank(value):
-            raise InputError("empty cell; the rules need a number here", **location)
-        try:
-            number = parse_count(value)
-        except AmbiguousNumberError as problem:
-            raise InputError(str(problem), **location) from None
-        except ValueError:
-            raise InputError(f"expected a number of 0 or more, got {value!r}", **location) from None
-        if number < 0 or number > MAX_COUNT:
-            raise InputError(f"expected a number from 0 to {MAX_COUNT:,}, got {value!r}", **location)
-        numbers.append(number)
+    numbers = _column_numbers(values, column, rows, where, whole=False)
     scale = max((decimal_places(number) for number in numbers), default=0)
     return Fixed(np.array([decimal_to_units(n, scale) for n in numbers], dtype=np.int64), scale)
 
@@ -244,9 +217,16 @@ def _check_unique_codes(table: pd.DataFrame, header: str, rows: Sequence[int], w
         first_seen[code] = position
 
 
-def _warnings(table: pd.DataFrame) -> tuple[str, ...]:
+def _notices(table: pd.DataFrame) -> tuple[Notice, ...]:
+    """What may be right but deserves a look: empty areas, names used twice in one municipality."""
+    notices = []
     empty = table.loc[table["inhabitants"] == 0, "name"].tolist()
-    if not empty:
-        return ()
-    shown = ", ".join(empty[:5]) + (f" and {len(empty) - 5} more" if len(empty) > 5 else "")
-    return (f"{len(empty)} area(s) with 0 inhabitants: {shown}",)
+    if empty:
+        notices.append(Notice("zero_inhabitants", {"count": len(empty), "examples": examples(empty)}))
+    group = ["municipality", "name"] if "municipality" in table.columns else ["name"]
+    named = table[table["name"] != ""]
+    counts = named.groupby(group, sort=False).size()
+    repeated = [str(key[-1] if isinstance(key, tuple) else key) for key, size in counts.items() if size > 1]
+    if repeated:
+        notices.append(Notice("repeated_names", {"count": len(repeated), "examples": examples(repeated, 3)}))
+    return tuple(notices)

@@ -371,11 +371,11 @@ def test_empty_code(tmp_path: Path) -> None:
         ("", "empty cell; expected a whole number of 0 or more"),
         ("-5", "expected 0 or more, got '-5'"),
         ("12.5", "expected a whole number, got '12.5'"),
-        ('"664,5"', "expected a whole number of 0 or more, got '664,5'"),
+        ('"664,5"', "expected a whole number, got '664,5'"),  # a Dutch decimal comma
         ("NaN", "expected a whole number of 0 or more, got 'NaN'"),
         ("Infinity", "expected a whole number of 0 or more, got 'Infinity'"),
         (str(MAX_COUNT + 1), f"'{MAX_COUNT + 1}' is too large to be real (more than 50,000,000)"),
-        ("1e100", "'1e100' is too large to be real (more than 50,000,000)"),
+        ("1e100", "expected a whole number of 0 or more, got '1e100'"),
     ],
 )
 def test_bad_inhabitants_in_csv(tmp_path: Path, cell: str, expected: str) -> None:

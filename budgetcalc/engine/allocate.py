@@ -11,6 +11,7 @@ from budgetcalc.engine.component import evaluate_component
 from budgetcalc.engine.expectations import check_expectations
 from budgetcalc.engine.total import apply_total, total_exception_mask
 from budgetcalc.errors import AllocationError
+from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import RuleSet
 
@@ -42,7 +43,7 @@ def allocate(population: Population | pd.DataFrame, ruleset: RuleSet) -> Allocat
     total = apply_total(ruleset, component_sum, receives, areas, total_exception)
     expectations = check_expectations(ruleset, population, areas, components, total)
     warnings = tuple(
-        f"component '{c.name}' applies to no area; check its applies_to"
+        Notice("component_applies_to_none", {"component": c.name})
         for c in components
         if len(population) and not (c.applies | c.exception).any() and not total_exception.all()
     )

@@ -46,7 +46,7 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
         "checks": [
             {"check": check.key, "ok": check.ok, "detail": check.detail} for check in allocation.checks()
         ],
-        "warnings": list(allocation.warnings),
+        "warnings": [notice.text(lang) for notice in allocation.notices],
     }
 
 

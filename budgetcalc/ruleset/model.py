@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
@@ -395,7 +396,7 @@ class RuleSet(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Self:
-        tables: tuple[tuple[str, list[AreaException] | list[Expectation]], ...] = (
+        tables: tuple[tuple[str, Sequence[AreaException | Expectation]], ...] = (
             ("exceptions", self.exceptions),
             ("expected", self.expected),
         )

@@ -1,0 +1,73 @@
+"""Warnings: what may be right but deserves a look, worded in Dutch and English.
+
+Errors stop the run and are in English; notices end up on the report, so they speak its language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from budgetcalc.labels import Lang
+
+_TEMPLATES: dict[str, tuple[str, str]] = {
+    "zero_inhabitants": (
+        "{count} gebied(en) met 0 inwoners: {examples}",
+        "{count} area(s) with 0 inhabitants: {examples}",
+    ),
+    "rows_skipped": (
+        "{count} rij(en) overgeslagen, {reason}: rij {examples}",
+        "{count} row(s) skipped, {reason}: row {examples}",
+    ),
+    "rows_not_selected": (
+        "{count} rij(en) vallen buiten de selectie ({selection})",
+        "{count} row(s) outside the selection ({selection})",
+    ),
+    "repeated_names": (
+        "{count} naam/namen komen meer dan eens voor binnen een gemeente (bijv. {examples}); "
+        "de gebieden zijn te onderscheiden aan hun code",
+        "{count} name(s) occur more than once within a municipality (e.g. {examples}); "
+        "the areas are told apart by their code",
+    ),
+    "component_applies_to_none": (
+        "onderdeel '{component}' geldt voor geen enkel gebied; controleer 'applies_to'",
+        "component '{component}' applies to no area; check its applies_to",
+    ),
+    # reasons for skipped rows
+    "reason_national": ("de regel voor heel Nederland", "the row for the whole country"),
+    "reason_totals": ("een totaalregel", "a totals row"),
+    "reason_suppressed": (
+        "aantal inwoners niet gepubliceerd (geheim of onbekend)",
+        "inhabitants suppressed (secret or unknown)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One warning: a template key and its values; ``text(lang)`` words it."""
+
+    key: str
+    values: dict[str, str | int] = field(default_factory=dict)
+
+    def text(self, lang: Lang = "en") -> str:
+        dutch, english = _TEMPLATES[self.key]
+        values = {
+            name: _translate(value, lang) if name == "reason" else value
+            for name, value in self.values.items()
+        }
+        return (dutch if lang == "nl" else english).format(**values)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def _translate(key: str | int, lang: Lang) -> str:
+    dutch, english = _TEMPLATES[str(key)]
+    return dutch if lang == "nl" else english
+
+
+def examples(items: list[str], shown: int = 5) -> str:
+    """``a, b, c (+4)``: the first few items, and how many more."""
+    head = ", ".join(items[:shown])
+    rest = len(items) - shown
+    return f"{head} (+{rest})" if rest > 0 else head
