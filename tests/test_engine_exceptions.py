@@ -1,5 +1,6 @@
 """Decided exceptions for single areas, and published amounts the rule file expects."""
 
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -97,7 +98,7 @@ def test_exception_on_the_total() -> None:
         ("", "an exception on the total names area 'Zandeweer', which matches no code or name"),
         (
             'component = "basis"',
-            "exception for component 'basis' names area 'Zandeweer', which matches no code or name",
+            "an exception on component 'basis' names area 'Zandeweer', which matches no code or name",
         ),
     ],
 )
@@ -193,3 +194,51 @@ def test_expected_grand_total() -> None:
     grand_total = (6567 + Decimal("1.68") * 664) + (6567 + Decimal("1.68") * 2000 + 1000)
     assert grand_total == Decimal("18609.52")
     assert [e.status.value for e in allocation.expectations] == ["matches", "other_count"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        ('area = "D1"', 'area = "Adorp"', "two exceptions on the total for one area: 'D1' and 'Adorp'"),
+        (
+            'area = "D1"\n        component = "basis"',
+            'area = "Adorp"',
+            "area 'D1' has an exception on component 'basis' and one on its total ('Adorp')",
+        ),
+    ],
+)
+def test_one_area_named_by_code_and_by_name_in_two_exceptions_is_an_error(
+    first: str, second: str, message: str
+) -> None:
+    rules = (
+        TWO_COMPONENTS
+        + f"""
+        [[exceptions]]
+        {first}
+        amount = 100
+        reason = "een"
+
+        [[exceptions]]
+        {second}
+        amount = 200
+        reason = "twee"
+    """
+    )
+    with pytest.raises(AllocationError, match=re.escape(message)):
+        compute(rules, ADORP, BAFLO)
+
+
+def test_no_warning_for_a_component_whose_areas_all_have_a_total_exception() -> None:
+    allocation = compute(
+        TWO_COMPONENTS
+        + """
+        [[exceptions]]
+        area = "D2"
+        amount = 500
+        reason = "lager bedrag, collegebesluit"
+    """,
+        ADORP,
+        BAFLO,
+    )
+    # 'accommodatie' applies to D2 only, and D2's total is set by the exception: nothing to warn about
+    assert allocation.warnings == ()

@@ -8,8 +8,9 @@ import pandas as pd
 from budgetcalc.allocation import Allocation
 from budgetcalc.engine.areas import AreaIndex
 from budgetcalc.engine.component import evaluate_component
+from budgetcalc.engine.exceptions import resolve_exceptions
 from budgetcalc.engine.expectations import check_expectations
-from budgetcalc.engine.total import apply_total, total_exception_mask
+from budgetcalc.engine.total import apply_total
 from budgetcalc.errors import AllocationError
 from budgetcalc.notices import Notice
 from budgetcalc.population import Population
@@ -32,19 +33,22 @@ def allocate(population: Population | pd.DataFrame, ruleset: RuleSet) -> Allocat
             file=population.source,
         )
     areas = AreaIndex(population)
-    total_exception = total_exception_mask(ruleset, areas, len(population))
-    components = []
-    for name, rule in ruleset.components.items():
-        components.append(
-            evaluate_component(name, rule, population, areas, ruleset.exceptions, total_exception)
+    exceptions = resolve_exceptions(ruleset, areas)
+    total_exception = np.zeros(len(population), dtype=np.bool_)
+    total_exception[list(exceptions.total)] = True
+    components = [
+        evaluate_component(
+            name, rule, population, areas, exceptions.components.get(name, {}), total_exception
         )
+        for name, rule in ruleset.components.items()
+    ]
     component_sum = np.asarray(np.sum([c.cents for c in components], axis=0), dtype=np.int64)
     receives = np.logical_or.reduce([c.applies | c.exception for c in components])
-    total = apply_total(ruleset, component_sum, receives, areas, total_exception)
+    total = apply_total(ruleset, component_sum, receives, exceptions.total)
     expectations = check_expectations(ruleset, population, areas, components, total)
     warnings = tuple(
         Notice("component_applies_to_none", {"component": c.name})
         for c in components
-        if len(population) and not (c.applies | c.exception).any() and not total_exception.all()
+        if len(population) and not (c.selected | c.exception).any()
     )
     return Allocation(population, ruleset, tuple(components), total, expectations, warnings)

@@ -25,6 +25,8 @@ class ComponentResult:
 
     name: str
     rule: Component
+    selected: BoolArray
+    """Areas the component's ``applies_to`` selects (before exceptions on the total take some out)."""
     applies: BoolArray
     fixed: Fixed
     rate: Fixed
@@ -45,7 +47,7 @@ def evaluate_component(
     rule: Component,
     population: Population,
     areas: AreaIndex,
-    exceptions: list[AreaException],
+    exceptions: dict[int, AreaException],
     excluded: BoolArray,
 ) -> ComponentResult:
     """Apply one component's rule to every area; exact until its single rounding.
@@ -54,7 +56,8 @@ def evaluate_component(
     """
     size = len(population)
     used_in = f"component '{name}'"
-    applies = condition_mask(rule.applies_to, population, areas, used_in) & ~excluded
+    selected = condition_mask(rule.applies_to, population, areas, used_in)
+    applies = selected & ~excluded
     zero = Fixed.zeros(size)
     fixed = Fixed.constant(rule.fixed.value, size).where(applies, zero) if rule.fixed else zero
     rate = zero
@@ -71,15 +74,14 @@ def evaluate_component(
     rounded = _round(rule, exact, population, applies, used_in)
     bounded, bound = _bound(rule, rounded, applies)
     exception = np.zeros(size, dtype=np.bool_)
-    for entry in exceptions:
-        if entry.component == name:
-            position = areas.require(entry.area, f"exception for {used_in}")
-            bounded[position] = decimal_to_cents(entry.amount.value)
-            exception[position] = True
+    for position, entry in exceptions.items():
+        bounded[position] = decimal_to_cents(entry.amount.value)
+        exception[position] = True
     cents = np.where(applies | exception, bounded, 0).astype(np.int64)
     return ComponentResult(
         name=name,
         rule=rule,
+        selected=selected,
         applies=applies,
         fixed=fixed,
         rate=rate,

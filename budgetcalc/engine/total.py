@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from budgetcalc.engine.areas import AreaIndex
 from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM
 from budgetcalc.exact import BoolArray, Fixed, Int64Array
 from budgetcalc.money import decimal_to_cents, round_to_step
-from budgetcalc.ruleset.model import RuleSet
+from budgetcalc.ruleset.model import AreaException, RuleSet
 
 
 @dataclass(frozen=True)
@@ -25,17 +24,8 @@ class TotalResult:
     cents: Int64Array
 
 
-def total_exception_mask(ruleset: RuleSet, areas: AreaIndex, size: int) -> BoolArray:
-    """Areas whose total an exception sets; their components are not computed."""
-    mask = np.zeros(size, dtype=np.bool_)
-    for entry in ruleset.exceptions:
-        if entry.component is None:
-            mask[areas.require(entry.area, "an exception on the total")] = True
-    return mask
-
-
 def apply_total(
-    ruleset: RuleSet, component_sum: Int64Array, receives: BoolArray, areas: AreaIndex, exception: BoolArray
+    ruleset: RuleSet, component_sum: Int64Array, receives: BoolArray, exceptions: dict[int, AreaException]
 ) -> TotalResult:
     """Round and bound the sum of components where the rule set says, then set exceptions.
 
@@ -57,10 +47,10 @@ def apply_total(
         lower_mask = receives & (cents > decimal_to_cents(rule.maximum.value))
         bound[lower_mask] = LOWERED_TO_MAXIMUM
         cents[lower_mask] = decimal_to_cents(rule.maximum.value)
-    for entry in ruleset.exceptions:
-        if entry.component is None:
-            position = areas.require(entry.area, "an exception on the total")
-            cents[position] = decimal_to_cents(entry.amount.value)
+    exception = np.zeros(component_sum.size, dtype=np.bool_)
+    for position, entry in exceptions.items():
+        cents[position] = decimal_to_cents(entry.amount.value)
+        exception[position] = True
     rounded[exception] = 0
     bound[exception] = 0
     adjustment = np.where(exception, 0, cents - component_sum).astype(np.int64)
