@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,8 @@ class Population:
     """What reading and validating found that deserves a look (rows skipped, empty areas, ...)."""
     headers: dict[str, str] = field(default_factory=dict)
     """The file's own header for each column, for error messages (``inhabitants`` -> ``inwoners``)."""
+    rows_read: int = 0
+    """Rows in the source file below the header, including those left out (skipped or not selected)."""
     _counts: dict[str, Fixed] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -47,19 +49,24 @@ class Population:
         sheet: str | None = None,
         rows: Sequence[int] | None = None,
         notices: Sequence[Notice] = (),
+        headers: Mapping[str, str] | None = None,
+        rows_read: int | None = None,
     ) -> Population:
         """Validate a table; headers may use any known alias (``inwoners``, ``gebiedscode``, ...).
 
         ``kind`` gives every area that kind where the table has no ``kind`` column.
         ``rows`` are the file's row numbers; by default the DataFrame position plus one.
+        ``headers`` are the file's own headers of already renamed columns, for messages;
+        ``rows_read`` counts the rows of the file, including those the reader left out.
         """
         row_numbers = tuple(rows) if rows is not None else tuple(range(1, len(frame) + 1))
         where: dict[str, Any] = {"file": source, "sheet": sheet}
-        renamed, headers = _canonical_columns(frame, where)
+        renamed, own_headers = canonical_columns(frame, where)
+        headers = {**own_headers, **{k: v for k, v in (headers or {}).items() if k in own_headers}}
         for required in REQUIRED:
             if required not in renamed.columns:
                 raise InputError(
-                    f"required column '{required}' is missing (found: {', '.join(map(str, frame.columns))})",
+                    f"required column '{required}' is missing (found: {', '.join(headers.values())})",
                     **where,
                 )
         table = pd.DataFrame(index=pd.RangeIndex(len(renamed)))
@@ -79,7 +86,8 @@ class Population:
             if column not in table.columns:
                 table[column] = renamed[column].to_numpy(dtype=object)
         _check_unique_codes(table, headers["code"], row_numbers, where)
-        return cls(table, source, sheet, row_numbers, (*notices, *_notices(table)), headers)
+        read = rows_read if rows_read is not None else len(table)
+        return cls(table, source, sheet, row_numbers, (*notices, *_notices(table)), headers, read)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -112,7 +120,7 @@ class Population:
         return self.rows[position] if self.rows else position + 1
 
 
-def _canonical_columns(frame: pd.DataFrame, where: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, str]]:
+def canonical_columns(frame: pd.DataFrame, where: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table with canonical column names, and each canonical name's original header."""
     seen: dict[str, object] = {}
     for header in frame.columns:
@@ -138,6 +146,13 @@ def _is_blank(value: object) -> bool:
         or value is pd.NA
         or (isinstance(value, str) and not value.strip())
     )
+
+
+def _shown(value: object) -> str:
+    """A cell value for a message: text in quotes, a whole float without ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return repr(int(value))
+    return repr(value)
 
 
 def cell_text(value: object) -> str:
@@ -181,13 +196,13 @@ def _column_numbers(
         except AmbiguousNumber as problem:
             raise InputError(str(problem), **location) from None
         except NumberError:
-            raise InputError(f"expected {expected}, got {value!r}", **location) from None
+            raise InputError(f"expected {expected}, got {_shown(value)}", **location) from None
         if whole and number != number.to_integral_value():
-            raise InputError(f"expected a whole number, got {value!r}", **location)
+            raise InputError(f"expected a whole number, got {_shown(value)}", **location)
         if number < 0:
-            raise InputError(f"expected 0 or more, got {value!r}", **location)
+            raise InputError(f"expected 0 or more, got {_shown(value)}", **location)
         if number > MAX_COUNT:
-            raise InputError(f"{value!r} is too large to be real (more than {MAX_COUNT:,})", **location)
+            raise InputError(f"{_shown(value)} is too large to be real (more than {MAX_COUNT:,})", **location)
         numbers.append(number)
     return numbers
 

@@ -1,19 +1,48 @@
-"""A population file on disk to a validated :class:`Population`."""
+"""A population file on disk to a validated :class:`Population`: read, map, select, validate."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from budgetcalc.population import Population
+from budgetcalc.population import Population, canonical_columns
+from budgetcalc.reading.mapping import apply_mapping
+from budgetcalc.reading.selection import Selection, select_rows
 from budgetcalc.reading.table import read_table
 
 
-def read_population(path: str | Path, *, sheet: str | None = None, kind: str | None = None) -> Population:
-    """Read and validate a population spreadsheet; errors name the file, sheet, row and column."""
-    table = read_table(path, sheet=sheet)
+def read_population(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    kind: str | None = None,
+    level: str | None = None,
+    municipality: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    skip_suppressed: bool = False,
+) -> Population:
+    """Read and validate a population spreadsheet; errors name the file, sheet, row and column.
+
+    ``level`` keeps one CBS level (gemeente, wijk, buurt), ``municipality`` one municipality (code
+    ``GM0080`` or name), ``columns`` maps fields to the file's own headers, and ``skip_suppressed``
+    leaves out areas whose inhabitants CBS did not publish (they are listed as skipped).
+    """
+    table = read_table(path, sheet=sheet, columns=columns)
+    where: dict[str, Any] = {"file": table.file, "sheet": table.sheet}
     frame = pd.DataFrame(table.rows, columns=pd.Index(table.header), dtype=object)
+    frame = apply_mapping(frame, columns or {}, where)
+    renamed, headers = canonical_columns(frame, where)
+    selected = select_rows(renamed, table.row_numbers, Selection(level, municipality, skip_suppressed), where)
     return Population.from_frame(
-        frame, kind=kind, source=table.file, sheet=table.sheet, rows=table.row_numbers
+        selected.frame,
+        kind=kind,
+        source=table.file,
+        sheet=table.sheet,
+        rows=selected.rows,
+        notices=selected.notices,
+        headers=headers,
+        rows_read=len(table.rows),
     )

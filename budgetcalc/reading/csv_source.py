@@ -1,0 +1,54 @@
+"""CSV files as they come: UTF-8 (with or without BOM) or Windows-1252, `;`, `,` or tab separated."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+from budgetcalc.errors import InputError
+
+SEPARATORS = (";", ",", "\t")
+Grid = list[tuple[int, list[object]]]
+"""Rows of cells with their 1-based row (line) number in the file."""
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 (a byte-order mark is dropped), else Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("the file is not text in UTF-8 or Windows-1252", file=path)
+
+
+def _separator(text: str) -> str:
+    """The separator that splits the first lines into the most equal, widest rows."""
+    sample = "\n".join(line for line in text.splitlines()[:50] if line.strip())
+
+    def score(separator: str) -> tuple[int, int]:
+        widths = Counter(len(row) for row in csv.reader(io.StringIO(sample), delimiter=separator))
+        width, rows = max(widths.items(), key=lambda item: (item[1], item[0]))
+        return (rows if width > 1 else 0, width)
+
+    return max(SEPARATORS, key=score)
+
+
+def read_csv_grid(path: Path) -> Grid:
+    """Every row of a CSV file with its line number; quotes and embedded separators as in RFC 4180."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError("the file is empty", file=path)
+    if b"\0" in data[:4096] or data[:4] == b"PK\x03\x04":
+        raise InputError("this is not a CSV text file (it holds binary data; a renamed workbook?)", file=path)
+    text = decode(data, path)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+    grid: Grid = []
+    try:
+        for row in records:
+            grid.append((records.line_num, list(row)))
+    except csv.Error as error:
+        raise InputError(f"not a valid CSV file: {error}", file=path, row=records.line_num) from None
+    return grid

@@ -1,0 +1,159 @@
+"""Which rows of a table are areas to allocate: drops the national and totals rows, selects a level
+and a municipality, and sets aside suppressed counts when the user asks; every dropped row is counted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from budgetcalc.errors import InputError
+from budgetcalc.notices import Notice, examples
+from budgetcalc.numbers import is_suppressed
+from budgetcalc.population import cell_text
+
+CBS_LEVELS = ("gemeente", "wijk", "buurt")
+CBS_CODE = re.compile(r"^(GM|WK|BU)(\d{4})", re.IGNORECASE)
+TOTAL_WORDS = re.compile(r"^(totaal|totalen|total|totals|som|generaal totaal|eindtotaal)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to keep: one CBS level, one municipality, and whether suppressed counts skip their row."""
+
+    level: str | None = None
+    municipality: str | None = None
+    skip_suppressed: bool = False
+
+    def describe(self) -> str:
+        parts = []
+        if self.level:
+            parts.append(f"--level {self.level}")
+        if self.municipality:
+            parts.append(f"--municipality {self.municipality}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Selected:
+    """The rows kept, their file row numbers, and notices about the rows left out."""
+
+    frame: pd.DataFrame
+    rows: list[int]
+    notices: tuple[Notice, ...]
+    skipped: int
+    not_selected: int
+
+
+def select_rows(
+    frame: pd.DataFrame, rows: Sequence[int], selection: Selection, where: dict[str, Any]
+) -> Selected:
+    """Apply the selection to a table with canonical column names (``code``, ``kind``, ...)."""
+    texts = {
+        column: [cell_text(value) for value in frame[column]]
+        for column in ("code", "name", "kind")
+        if column in frame.columns
+    }
+    codes = texts.get("code", [""] * len(frame))
+    names = texts.get("name", [""] * len(frame))
+    kinds = [kind.lower() for kind in texts.get("kind", [""] * len(frame))]
+    keep = [True] * len(frame)
+    skipped: dict[str, list[int]] = {}
+
+    def skip(position: int, reason: str) -> None:
+        keep[position] = False
+        skipped.setdefault(reason, []).append(rows[position])
+
+    for position in range(len(frame)):
+        if kinds[position] == "land" or codes[position].upper() == "NL00":
+            skip(position, "reason_national")
+        elif _is_totals_row(codes[position], names[position]):
+            skip(position, "reason_totals")
+    if selection.skip_suppressed and "inhabitants" in frame.columns:
+        for position, value in enumerate(frame["inhabitants"]):
+            if keep[position] and is_suppressed(value):
+                skip(position, "reason_suppressed")
+    selected = [position for position in range(len(frame)) if keep[position]]
+    selected = _by_level(selected, kinds, selection, where)
+    selected = _by_municipality(selected, frame, codes, selection, where)
+    notices = [
+        Notice(
+            "rows_skipped",
+            {"count": len(found), "reason": reason, "examples": examples([str(r) for r in found])},
+        )
+        for reason, found in skipped.items()
+    ]
+    skipped_count = sum(len(found) for found in skipped.values())
+    not_selected = len(frame) - skipped_count - len(selected)
+    if not_selected:
+        notices.append(
+            Notice("rows_not_selected", {"count": not_selected, "selection": selection.describe()})
+        )
+    return Selected(
+        frame.iloc[selected].reset_index(drop=True),
+        [rows[position] for position in selected],
+        tuple(notices),
+        skipped_count,
+        not_selected,
+    )
+
+
+def _is_totals_row(code: str, name: str) -> bool:
+    """A row adding up the others: 'Totaal' as its code or name, or figures without code and name."""
+    if TOTAL_WORDS.match(code) or (not code and TOTAL_WORDS.match(name)):
+        return True
+    return not code and not name
+
+
+def _by_level(
+    selected: list[int], kinds: list[str], selection: Selection, where: dict[str, Any]
+) -> list[int]:
+    if selection.level is None:
+        present = {level: sum(kinds[p] == level for p in selected) for level in CBS_LEVELS}
+        mixed = {level: count for level, count in present.items() if count}
+        if len(mixed) > 1:
+            counts = ", ".join(f"{level} {count:,}" for level, count in mixed.items())
+            raise InputError(
+                f"the file holds areas of several CBS levels ({counts}); choose one with --level", **where
+            )
+        return selected
+    level = selection.level.strip().lower()
+    if not any(kinds):
+        raise InputError("--level needs a column with the kind of area (soort, 'Soort regio', recs)", **where)
+    kept = [position for position in selected if kinds[position] == level]
+    if not kept:
+        found = sorted({kinds[p] for p in selected if kinds[p]})
+        raise InputError(f"no areas of level '{level}' (levels in the file: {', '.join(found)})", **where)
+    return kept
+
+
+def _municipality_keys(frame: pd.DataFrame, codes: list[str], position: int) -> set[str]:
+    keys = set()
+    for column in ("municipality", "municipality_code"):
+        if column in frame.columns:
+            keys.add(cell_text(frame[column].iloc[position]).casefold())
+    match = CBS_CODE.match(codes[position])
+    if match:
+        keys.add(f"gm{match.group(2)}")
+    return keys - {""}
+
+
+def _by_municipality(
+    selected: list[int], frame: pd.DataFrame, codes: list[str], selection: Selection, where: dict[str, Any]
+) -> list[int]:
+    if selection.municipality is None:
+        return selected
+    wanted = selection.municipality.strip().casefold()
+    keyed = {position: _municipality_keys(frame, codes, position) for position in selected}
+    if not any(keyed.values()):
+        raise InputError(
+            "--municipality needs a municipality column (gemeente, gm_naam) or CBS codes (GM/WK/BU....)",
+            **where,
+        )
+    kept = [position for position in selected if wanted in keyed[position]]
+    if not kept:
+        raise InputError(f"no areas of municipality '{selection.municipality}' in the file", **where)
+    return kept
