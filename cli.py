@@ -66,7 +66,9 @@ def _user_errors(action: Callable[[], T]) -> T:
 @app.command(
     epilog="Example:\n\n"
     "  budgetcalc allocate data/leeuwarden-wijken-2024.xlsx --rules rules/leeuwarden-2015.toml "
-    "--output leeuwarden-2015.xlsx"
+    "--output leeuwarden-2015.xlsx\n\n"
+    "  budgetcalc allocate data/cbs-kwb-2024-statline-raw.csv --level gemeente "
+    "--rules rules/sportakkoord-2019.toml --output sportakkoord.csv"
 )
 def allocate(
     population: Annotated[Path, typer.Argument(help="Population spreadsheet (.xlsx, .xlsm or .csv).")],
@@ -84,13 +86,32 @@ def allocate(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Worksheet to read; default the first.")
     ] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", help="Keep one CBS level: gemeente, wijk or buurt.")
+    ] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="Keep one municipality: code (GM0080) or name.")
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column", help='Map a field to your header: inhabitants="Aantal personen". Repeatable.'
+        ),
+    ] = None,
+    columns: Annotated[
+        Path | None, typer.Option("--columns", help='Column mapping file (TOML lines: field = "header").')
+    ] = None,
+    skip_suppressed: Annotated[
+        bool,
+        typer.Option("--skip-suppressed", help="Leave out areas whose inhabitants CBS suppressed ('.')."),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
     """Compute every area's budget and write the allocation report."""
     from budgetcalc import allocate as run_allocation
     from budgetcalc import load_ruleset
     from budgetcalc.errors import OutputError
-    from budgetcalc.reading import read_population
+    from budgetcalc.reading import load_column_file, parse_column_options, read_population
     from budgetcalc.report import ReportFormat, check_target, write_report
 
     def run() -> None:
@@ -100,7 +121,16 @@ def allocate(
             raise OutputError(f"the file name does not end in .{chosen}", file=output)
         check_target(target, force=force)
         ruleset = load_ruleset(rules)
-        people = read_population(population, sheet=sheet, kind=kind)
+        mapping = {**(load_column_file(columns) if columns else {}), **parse_column_options(column or [])}
+        people = read_population(
+            population,
+            sheet=sheet,
+            kind=kind,
+            level=level,
+            municipality=municipality,
+            columns=mapping,
+            skip_suppressed=skip_suppressed,
+        )
         result = run_allocation(people, ruleset)
         _print_summary(result, lang.value)
         write_report(result, target, ReportFormat(chosen), lang.value, force=force)
