@@ -130,15 +130,19 @@ def _by_level(
     return kept
 
 
-def _municipality_keys(frame: pd.DataFrame, codes: list[str], position: int) -> set[str]:
-    keys = set()
+def _municipality_keys(frame: pd.DataFrame, codes: list[str]) -> list[set[str]]:
+    """Per row, the names and codes its municipality goes by (casefolded)."""
+    keys: list[set[str]] = [set() for _ in codes]
     for column in ("municipality", "municipality_code"):
         if column in frame.columns:
-            keys.add(cell_text(frame[column].iloc[position]).casefold())
-    match = CBS_CODE.match(codes[position])
-    if match:
-        keys.add(f"gm{match.group(2)}")
-    return keys - {""}
+            for found, value in zip(keys, frame[column], strict=True):
+                found.add(cell_text(value).casefold())
+    for found, code in zip(keys, codes, strict=True):
+        match = CBS_CODE.match(code)
+        if match:
+            found.add(f"gm{match.group(2)}")
+        found.discard("")
+    return keys
 
 
 def _by_municipality(
@@ -147,7 +151,8 @@ def _by_municipality(
     if selection.municipality is None:
         return selected
     wanted = selection.municipality.strip().casefold()
-    keyed = {position: _municipality_keys(frame, codes, position) for position in selected}
+    all_keys = _municipality_keys(frame, codes)
+    keyed = {position: all_keys[position] for position in selected}
     if not any(keyed.values()):
         raise InputError(
             "--municipality needs a municipality column (gemeente, gm_naam) or CBS codes (GM/WK/BU....)",
