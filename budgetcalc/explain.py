@@ -1,11 +1,18 @@
-"""Step-by-step explanations of how each amount came about, in Dutch or English."""
+"""Step-by-step explanations of how each amount came about, in Dutch or English.
+
+Reports explain every area, so the texts that are the same for every area (labels, the rule's own
+amounts, rounding and bound phrases) are formatted once per component and language; only the
+area's own numbers are formatted per area.
+"""
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM, ComponentResult
 from budgetcalc.engine.staffel import NO_BRACKET
+from budgetcalc.exact import Fixed
 from budgetcalc.labels import Lang, label, unit_label
 from budgetcalc.money import decimal_to_cents, format_euro, format_number
 from budgetcalc.population import Population
@@ -24,85 +31,194 @@ def describe_rounding(rounding: Rounding, lang: Lang) -> str:
     )
 
 
+def _euro_cents(cents: int, lang: Lang) -> str:
+    """``format_euro(cents, lang)`` for whole cents, without going through Decimal."""
+    whole, part = divmod(-cents if cents < 0 else cents, 100)
+    sign = "-" if cents < 0 else ""
+    if lang == "nl":
+        return f"{sign}€ {whole:,}".replace(",", ".") + f",{part:02d}"
+    return f"{sign}€{whole:,}.{part:02d}"
+
+
+def _euro_at(values: Fixed, position: int, lang: Lang) -> str:
+    """``format_euro(values.decimal_at(position), lang)``: whole cents fast, finer amounts exactly."""
+    units = int(values.units[position])
+    if values.scale <= 2:
+        return _euro_cents(units * 10 ** (2 - values.scale), lang)
+    cents, rest = divmod(units, 10 ** (values.scale - 2))
+    if rest == 0:
+        return _euro_cents(cents, lang)
+    return format_euro(values.decimal_at(position), lang)
+
+
+def _number_at(values: Fixed, position: int, lang: Lang) -> str:
+    """``format_number(values.decimal_at(position), lang)``; whole counts without Decimal."""
+    if values.scale == 0:
+        text = f"{int(values.units[position]):,}"
+        return text.replace(",", ".") if lang == "nl" else text
+    return format_number(values.decimal_at(position), lang)
+
+
+def _bound_texts(minimum: Amount | None, maximum: Amount | None, lang: Lang) -> dict[int, str]:
+    """What follows an amount that was raised to the minimum or lowered to the maximum."""
+    texts = {}
+    if minimum is not None:
+        texts[RAISED_TO_MINIMUM] = (
+            f"; {label('raised_to_minimum', lang)} {format_euro(decimal_to_cents(minimum.value), lang)}"
+        )
+    if maximum is not None:
+        texts[LOWERED_TO_MAXIMUM] = (
+            f"; {label('lowered_to_maximum', lang)} {format_euro(decimal_to_cents(maximum.value), lang)}"
+        )
+    return texts
+
+
 def _bound_text(bound: int, minimum: Amount | None, maximum: Amount | None, lang: Lang) -> str:
-    if bound == RAISED_TO_MINIMUM and minimum is not None:
-        return f"; {label('raised_to_minimum', lang)} {format_euro(decimal_to_cents(minimum.value), lang)}"
-    if bound == LOWERED_TO_MAXIMUM and maximum is not None:
-        return f"; {label('lowered_to_maximum', lang)} {format_euro(decimal_to_cents(maximum.value), lang)}"
-    return ""
+    return _bound_texts(minimum, maximum, lang).get(bound, "")
+
+
+class _ComponentExplainer:
+    """The texts of one component that are the same for every area, formatted once."""
+
+    def __init__(self, result: ComponentResult, population: Population, lang: Lang) -> None:
+        rule = result.rule
+        self.result = result
+        self.lang = lang
+        self.exception = f"{label('exception', lang)}: "
+        self.not_applicable = label("not_applicable", lang)
+        self.fixed = f"{label('fixed', lang)} " if rule.fixed is not None else None
+        self.counts: Fixed | None = None
+        if rule.rate is not None:
+            self.counts = population.count(rule.per)
+            self.rate = f"{format_euro(rule.rate.value, lang)} × "
+            self.rate_unit = f" {unit_label(rule.per, lang)}"
+        self.brackets: list[tuple[str, str | None, str]] = []
+        if rule.staffel is not None:
+            for bracket in rule.staffel.brackets:
+                text = f"{label('staffel', lang)} {bracket.describe()}"
+                if bracket.label:
+                    text += f" ({bracket.label})"
+                if bracket.fixed is not None:
+                    text += f": {format_euro(bracket.fixed.value, lang)}"
+                rate = None
+                unit = unit_label(rule.staffel.per, lang)
+                if bracket.rate is not None:
+                    if bracket.rate_applies_to is RateBase.PART_ABOVE_LOWER_BOUND:
+                        above = format_number(bracket.lower, lang)
+                        unit = f"{unit} ({label('part_above', lang)} {above})"
+                    joiner = " +" if bracket.fixed is not None else ":"
+                    rate = f"{joiner} {format_euro(bracket.rate.value, lang)} × "
+                self.brackets.append((text, rate, f" {unit}"))
+        self.per_area = f"{label('per_area', lang)} " if rule.per_area else None
+        self.rounding = None
+        if rule.rounding is not None:
+            self.rounding = f"; {describe_rounding(rule.rounding, lang)}: "
+        self.bounds = _bound_texts(rule.minimum, rule.maximum, lang)
+
+    def explain(self, position: int) -> str:
+        """One line: the terms of the component for one area and what happened to their sum."""
+        result, lang = self.result, self.lang
+        if result.exception[position]:
+            return self.exception + _euro_cents(int(result.cents[position]), lang)
+        if not result.applies[position]:
+            return self.not_applicable
+        terms: list[str] = []  # read as arithmetic: products before sums, then "= exact sum"
+        if self.fixed is not None:
+            terms.append(self.fixed + _euro_at(result.fixed, position, lang))
+        if self.counts is not None:
+            terms.append(self.rate + _number_at(self.counts, position, lang) + self.rate_unit)
+        bracket_index = int(result.bracket[position])
+        if self.brackets and bracket_index != NO_BRACKET:
+            text, rate, unit = self.brackets[bracket_index]
+            if rate is not None:
+                text += rate + _number_at(result.staffel_base, position, lang) + unit
+            terms.append(text)
+        if self.per_area is not None:
+            terms.append(self.per_area + _euro_at(result.per_area, position, lang))
+        text = " + ".join(terms)
+        if "×" in text or len(terms) > 1:
+            text += f" = {_euro_at(result.exact, position, lang)}"
+        if self.rounding is not None:
+            text += self.rounding + _euro_cents(int(result.rounded[position]), lang)
+        return text + self.bounds.get(int(result.bound[position]), "")
 
 
 def explain_component(
     result: ComponentResult, position: int, population: Population, lang: Lang = "nl"
 ) -> str:
     """One line: the terms of one component for one area and what happened to their sum."""
-    rule = result.rule
-    if result.exception[position]:
-        return f"{label('exception', lang)}: {format_euro(int(result.cents[position]), lang)}"
-    if not result.applies[position]:
-        return label("not_applicable", lang)
-    terms: list[str] = []  # read as arithmetic: products before sums, then "= exact sum"
-    if rule.fixed is not None:
-        terms.append(f"{label('fixed', lang)} {format_euro(result.fixed.decimal_at(position), lang)}")
-    if rule.rate is not None:
-        count = population.count(rule.per).decimal_at(position)
-        unit = unit_label(rule.per, lang)
-        terms.append(f"{format_euro(rule.rate.value, lang)} × {format_number(count, lang)} {unit}")
-    bracket_index = int(result.bracket[position])
-    if rule.staffel is not None and bracket_index != NO_BRACKET:
-        bracket = rule.staffel.brackets[bracket_index]
-        text = f"{label('staffel', lang)} {bracket.describe()}"
-        if bracket.label:
-            text += f" ({bracket.label})"
-        if bracket.fixed is not None:
-            text += f": {format_euro(bracket.fixed.value, lang)}"
-        if bracket.rate is not None:
-            base = result.staffel_base.decimal_at(position)
-            unit = unit_label(rule.staffel.per, lang)
-            if bracket.rate_applies_to is RateBase.PART_ABOVE_LOWER_BOUND:
-                unit = f"{unit} ({label('part_above', lang)} {format_number(bracket.lower, lang)})"
-            joiner = " +" if bracket.fixed is not None else ":"
-            text += f"{joiner} {format_euro(bracket.rate.value, lang)} × {format_number(base, lang)} {unit}"
-        terms.append(text)
-    if rule.per_area:
-        terms.append(f"{label('per_area', lang)} {format_euro(result.per_area.decimal_at(position), lang)}")
-    text = " + ".join(terms)
-    if "×" in text or len(terms) > 1:
-        text += f" = {format_euro(result.exact.decimal_at(position), lang)}"
-    if rule.rounding is not None:
-        text += (
-            f"; {describe_rounding(rule.rounding, lang)}: {format_euro(int(result.rounded[position]), lang)}"
-        )
-    return text + _bound_text(int(result.bound[position]), rule.minimum, rule.maximum, lang)
+    return _ComponentExplainer(result, population, lang).explain(position)
+
+
+class AreaExplainer:
+    """Explains any area of one allocation; the texts shared by all areas are formatted once."""
+
+    def __init__(self, allocation: Allocation, lang: Lang = "nl") -> None:
+        # the parts it needs, not the allocation itself: explain_area keeps only a weak reference
+        self.frame = allocation.population.frame
+        self.ruleset = allocation.ruleset
+        self.total = allocation.total
+        self.lang = lang
+        self.components = [
+            (
+                f"{result.rule.label or result.name}: ",
+                _ComponentExplainer(result, allocation.population, lang),
+            )
+            for result in allocation.components
+        ]
+        rule = allocation.ruleset.total
+        self.total_prefix = f"{label('total', lang)}: {label('sum_components', lang)} "
+        self.total_rounding = None
+        self.total_bounds: dict[int, str] = {}
+        if rule is not None:
+            if rule.rounding is not None:
+                self.total_rounding = f"; {describe_rounding(rule.rounding, lang)}: "
+            self.total_bounds = _bound_texts(rule.minimum, rule.maximum, lang)
+
+    def _reasons(self, position: int, component: str | None) -> str:
+        code, name = self.frame["code"].iloc[position], self.frame["name"].iloc[position]
+        exceptions = self.ruleset.exceptions
+        return "; ".join(e.reason for e in exceptions if e.component == component and e.area in (code, name))
+
+    def explain(self, position: int) -> list[str]:
+        """Every step for one area: each component, then the total rules or exception."""
+        total, lang = self.total, self.lang
+        if total.exception[position]:
+            amount = _euro_cents(int(total.cents[position]), lang)
+            reasons = self._reasons(position, None)
+            return [f"{label('total', lang)}: {label('exception', lang)} {amount} ({reasons})"]
+        lines = []
+        for title, component in self.components:
+            line = title + component.explain(position)
+            if component.result.exception[position]:
+                line += f" ({self._reasons(position, component.result.name)})"
+            lines.append(line)
+        if self.ruleset.total is not None:
+            text = self.total_prefix + _euro_cents(int(total.component_sum[position]), lang)
+            if self.total_rounding is not None:
+                text += self.total_rounding + _euro_cents(int(total.rounded[position]), lang)
+            lines.append(text + self.total_bounds.get(int(total.bound[position]), ""))
+        return lines
+
+
+_last: tuple[weakref.ref[Allocation], Lang, AreaExplainer] | None = None
+"""The explainer last used, so that explaining every area in turn formats the shared texts once."""
+
+
+def _forget(reference: weakref.ref[Allocation]) -> None:
+    """Drop the explainer of an allocation that is gone."""
+    global _last
+    last = _last
+    if last is not None and last[0] is reference:
+        _last = None
 
 
 def explain_area(allocation: Allocation, position: int, lang: Lang = "nl") -> list[str]:
     """Every step for one area: each component, then the total rules or exception."""
-    frame = allocation.population.frame
-    total = allocation.total
-    ruleset = allocation.ruleset
-    if total.exception[position]:
-        code, name = frame["code"].iloc[position], frame["name"].iloc[position]
-        reasons = [e.reason for e in ruleset.exceptions if e.component is None and e.area in (code, name)]
-        amount = format_euro(int(total.cents[position]), lang)
-        return [f"{label('total', lang)}: {label('exception', lang)} {amount} ({'; '.join(reasons)})"]
-    lines = []
-    for result in allocation.components:
-        title = result.rule.label or result.name
-        line = f"{title}: {explain_component(result, position, allocation.population, lang)}"
-        if result.exception[position]:
-            code, name = frame["code"].iloc[position], frame["name"].iloc[position]
-            reasons = [
-                e.reason for e in ruleset.exceptions if e.component == result.name and e.area in (code, name)
-            ]
-            line += f" ({'; '.join(reasons)})"
-        lines.append(line)
-    rule = ruleset.total
-    if rule is not None:
-        text = f"{label('total', lang)}: {label('sum_components', lang)} "
-        text += format_euro(int(total.component_sum[position]), lang)
-        if rule.rounding is not None:
-            rounded = format_euro(int(total.rounded[position]), lang)
-            text += f"; {describe_rounding(rule.rounding, lang)}: {rounded}"
-        lines.append(text + _bound_text(int(total.bound[position]), rule.minimum, rule.maximum, lang))
-    return lines
+    global _last
+    last = _last
+    if last is not None and last[0]() is allocation and last[1] == lang:
+        return last[2].explain(position)
+    explainer = AreaExplainer(allocation, lang)
+    _last = (weakref.ref(allocation, _forget), lang, explainer)
+    return explainer.explain(position)
