@@ -29,6 +29,7 @@ from budgetcalc.labels import Lang, label
 from budgetcalc.money import cents_to_decimal
 from budgetcalc.report.rule_rows import rule_rows
 from budgetcalc.report.sanitize import neutralise
+from budgetcalc.report.sheet_rows import Cell, rows_xml, splice_rows
 
 EURO_FORMAT = '"€" #,##0.00;-"€" #,##0.00'
 RATE_FORMAT = '"€" #,##0.00####;-"€" #,##0.00####'
@@ -85,6 +86,7 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
         }
     )
     styles = _Styles(workbook, lang)
+    area_rows = ""
     for key, write in (
         ("sheet_summary", _summary_sheet),
         ("sheet_allocation", _allocation_sheet),
@@ -93,9 +95,10 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
     ):
         worksheet = workbook.add_worksheet(label(key, lang))
         _print_setup(worksheet, lang)
-        write(worksheet, styles, allocation, lang)
+        area_rows = write(worksheet, styles, allocation, lang) or area_rows
     workbook.close()
-    return output.getvalue()
+    # The allocation sheet (the second) gets its area rows below its header row.
+    return splice_rows(output.getvalue(), sheet_number=2, after_row=1, rows=area_rows)
 
 
 class _Styles:
@@ -158,9 +161,15 @@ def _prose(text: str) -> str:
     return "\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)
 
 
+def _row_height(lines: int) -> float | None:
+    """Points for a row of ``lines`` wrapped lines; None keeps the default height."""
+    return lines * LINE_HEIGHT + 2 if lines > 1 else None
+
+
 def _fit_row(worksheet: Any, row: int, lines: int) -> None:
-    if lines > 1:
-        worksheet.set_row(row, lines * LINE_HEIGHT + 2)
+    height = _row_height(lines)
+    if height:
+        worksheet.set_row(row, height)
 
 
 def _text(worksheet: Any, row: int, column: int, text: str, cell_format: Any) -> None:
@@ -241,7 +250,13 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
             _text(worksheet, row, 2, remark, styles.text)
 
 
-def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
+def _style(cell_format: Any) -> int:
+    """The style index XlsxWriter gives ``cell_format``, registering it for styles.xml if it is new."""
+    return int(cell_format._get_xf_index())
+
+
+def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> str:
+    """Header, widths, filter and total row through XlsxWriter; the area rows returned as XML."""
     columns = allocation.amount_columns
     rules = allocation.ruleset.components
     titles = [label(key, lang) for key in ("code", "name", "kind", "inhabitants")]
@@ -264,31 +279,26 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
     overridden = allocation.total.exception.tolist()
     amounts = [[cents_to_decimal(cents) for cents in allocation.cents(c).tolist()] for c in columns]
     parts = len(columns) - 1  # every amount column but the total is hidden for an exception area
-    write_string = worksheet.write_string
-    write_number = worksheet.write_number
-    text, euro, count, hidden = styles.text, styles.euro, styles.count, styles.hidden
-    wrap, indented = styles.wrap, styles.wrap_indented
+    text, euro, count, hidden = (_style(f) for f in (styles.text, styles.euro, styles.count, styles.hidden))
+    wrap, indented = _style(styles.wrap), _style(styles.wrap_indented)
+    rows: list[tuple[list[Cell], float | None]] = []
     for position, (code, name, kind, inhabitants) in enumerate(areas):
-        row = position + 1
-        write_string(row, 0, neutralise(code), text)
-        write_string(row, 1, neutralise(name), wrap)
-        write_string(row, 2, neutralise(kind), text)
-        write_number(row, 3, inhabitants, count)
+        cells: list[Cell] = [(neutralise(code), text), (neutralise(name), wrap), (neutralise(kind), text)]
+        cells.append((inhabitants, count))
         excepted = overridden[position]
         for offset, column_amounts in enumerate(amounts):
             if excepted and offset < parts:
-                write_string(row, 4 + offset, HIDDEN, hidden)
+                cells.append((HIDDEN, hidden))
             else:
-                write_number(row, 4 + offset, column_amounts[position], euro)
+                cells.append((column_amounts[position], euro))
         bracket = brackets[position]
-        if bracket:
-            write_string(row, bracket_column, neutralise(bracket), indented)
+        cells.append((neutralise(bracket) if bracket else None, indented))
         explanation = " | ".join(explain_area(allocation, position, lang))
-        write_string(row, bracket_column + 1, neutralise(explanation), indented)
+        cells.append((neutralise(explanation), indented))
         lines = max(
             _lines(explanation, explanation_width), _lines(bracket, bracket_width), _lines(name, name_width)
         )
-        _fit_row(worksheet, row, lines)
+        rows.append((cells, _row_height(lines)))
     last = len(areas)
     worksheet.autofilter(0, 0, last, len(titles) - 1)
     total_row = last + 1
@@ -301,6 +311,7 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
         worksheet.write_number(total_row, 4 + offset, total, styles.euro_bold)
     for blank in (bracket_column, bracket_column + 1):
         worksheet.write_blank(total_row, blank, None, styles.total)
+    return rows_xml(2, rows)
 
 
 def _rules_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
