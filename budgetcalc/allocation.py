@@ -137,6 +137,17 @@ class Allocation:
         position = area if isinstance(area, int) else AreaIndex(self.population).require(area, "explain")
         return explain_area(self, position, lang)
 
+    def _rows_check(self) -> Check:
+        """Rows read = areas in the allocation + rows left out, each left-out row counted by a notice."""
+        read = self.population.rows_read or len(self.population)
+        left_out = sum(
+            int(notice.values["count"])
+            for notice in self.population.warnings
+            if notice.key in ("rows_skipped", "rows_not_selected")
+        )
+        ok = len(self) == len(self.population.frame) and read == len(self) + left_out
+        return Check("check_rows", ok, f"{read} = {len(self)} + {left_out}")
+
     def _sum_of_columns(self) -> int:
         """The grand total added up column by column: components, adjustments, exception totals."""
         columns = sum(int(component.cents.sum()) for component in self.components)
@@ -150,11 +161,7 @@ class Allocation:
         mismatched = int(np.count_nonzero(parts[normal] != self.total.cents[normal]))
         total = Decimal(self.grand_total_cents) / 100
         result = [
-            Check(
-                "check_rows",
-                len(self) == len(self.population.frame),
-                f"{len(self.population.frame)} / {len(self)}",
-            ),
+            self._rows_check(),
             Check("check_sum", self._sum_of_columns() == self.grand_total_cents, f"{total:.2f}"),
             Check("check_parts", mismatched == 0, f"{mismatched}"),
         ]

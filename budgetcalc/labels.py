@@ -49,7 +49,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "not_ok": ("AFWIJKING", "MISMATCH"),
     "not_compared": ("niet vergeleken", "not compared"),
     "warning": ("let op", "warning"),
-    "check_rows": ("Elke ingelezen rij staat in de verdeling", "Every row read is in the allocation"),
+    "check_rows": (
+        "Elke ingelezen rij staat in de verdeling of is gemeld (gelezen = verdeeld + weggelaten)",
+        "Every row read is in the allocation or reported (read = allocated + left out)",
+    ),
     "check_sum": ("Som van de gebieden is gelijk aan het totaal", "Sum over areas equals the total"),
     "check_parts": (
         "Totaal per gebied is de som van de onderdelen",
