@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -149,9 +150,11 @@ def _is_blank(value: object) -> bool:
 
 
 def _shown(value: object) -> str:
-    """A cell value for a message: text in quotes, a whole float without ``.0``."""
+    """A cell value for a message: text in quotes, a whole float without ``.0``, a date as a date."""
     if isinstance(value, float) and value.is_integer():
         return repr(int(value))
+    if isinstance(value, datetime.date | datetime.time):
+        return f"the date {value.isoformat()} (Excel turned the number into a date?)"
     return repr(value)
 
 

@@ -346,11 +346,6 @@ def test_skip_suppressed_does_not_hide_other_mistakes(workdir: Path) -> None:
     assert not (workdir / "out.csv").exists()
 
 
-@pytest.mark.xfail(
-    reason="when every row is skipped (suppressed, totals, national), an empty report is written with "
-    "exit code 0 instead of an error",
-    strict=True,
-)
 def test_nothing_left_to_allocate_is_an_error(workdir: Path) -> None:
     path = workdir / "wijken.csv"
     path.write_text(

@@ -15,7 +15,12 @@ Grid = list[tuple[int, list[object]]]
 
 
 def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (a byte-order mark is dropped), else Windows-1252."""
+    """UTF-16 with a byte-order mark (Excel's "Unicode text"), UTF-8 (BOM dropped), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("the file starts as UTF-16 text but is not valid UTF-16", file=path) from None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -41,14 +46,21 @@ def read_csv_grid(path: Path) -> Grid:
     data = path.read_bytes()
     if not data.strip():
         raise InputError("the file is empty", file=path)
-    if b"\0" in data[:4096] or data[:4] == b"PK\x03\x04":
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and (b"\0" in data[:4096] or data[:4] == b"PK\x03\x04"):
         raise InputError("this is not a CSV text file (it holds binary data; a renamed workbook?)", file=path)
     text = decode(data, path)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)
     grid: Grid = []
+    started = 1  # the line the next record starts on
     try:
         for row in records:
-            grid.append((records.line_num, list(row)))
+            grid.append((started, list(row)))
+            started = records.line_num + 1
     except csv.Error as error:
-        raise InputError(f"not a valid CSV file: {error}", file=path, row=records.line_num) from None
+        if "unexpected end of data" in str(error) or "EOF" in str(error):
+            raise InputError(
+                'a quote (") opened in this row is never closed', file=path, row=started
+            ) from None
+        raise InputError(f"not a valid CSV row: {error}", file=path, row=started) from None
     return grid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from budgetcalc.columns import canonical_name, normalise_header
+from budgetcalc.columns import ALIASES, canonical_name, normalise_header
 from budgetcalc.errors import InputError
 
 
@@ -22,8 +23,18 @@ def parse_column_options(options: Iterable[str]) -> dict[str, str]:
             raise InputError(
                 f"--column expects FIELD=HEADER, e.g. inhabitants=\"Aantal personen\"; got '{option}'"
             )
-        mapping[canonical_name(field)] = header.strip().strip("\"'")
+        mapping[_field(field)] = header.strip().strip("\"'")
     return mapping
+
+
+def _field(name: str) -> str:
+    """The field a mapping names; a near miss of a known field (``inhabitant``) is an error."""
+    field = canonical_name(name)
+    if field not in ALIASES:
+        close = difflib.get_close_matches(field, list(ALIASES), n=1, cutoff=0.8)
+        if close:
+            raise InputError(f"unknown field '{name}' in the column mapping; did you mean '{close[0]}'?")
+    return field
 
 
 def load_column_file(path: str | Path) -> dict[str, str]:
@@ -44,7 +55,7 @@ def load_column_file(path: str | Path) -> dict[str, str]:
                 file=path,
                 key=field,
             )
-        mapping[canonical_name(field)] = header.strip()
+        mapping[_field(field)] = header.strip()
     return mapping
 
 

@@ -8,10 +8,12 @@ from typing import Any
 
 import pandas as pd
 
+from budgetcalc.errors import InputError
 from budgetcalc.population import Population, canonical_columns
+from budgetcalc.reading.excel_source import describe_empty_cell
 from budgetcalc.reading.mapping import apply_mapping
 from budgetcalc.reading.selection import Selection, select_rows
-from budgetcalc.reading.table import read_table
+from budgetcalc.reading.table import RawTable, read_table
 
 
 def read_population(
@@ -36,13 +38,31 @@ def read_population(
     frame = apply_mapping(frame, columns or {}, where)
     renamed, headers = canonical_columns(frame, where)
     selected = select_rows(renamed, table.row_numbers, Selection(level, municipality, skip_suppressed), where)
-    return Population.from_frame(
-        selected.frame,
-        kind=kind,
-        source=table.file,
-        sheet=table.sheet,
-        rows=selected.rows,
-        notices=selected.notices,
-        headers=headers,
-        rows_read=len(table.rows),
-    )
+    if selected.frame.empty:
+        left_out = "; ".join(notice.text("en") for notice in selected.notices)
+        raise InputError(f"no areas left to allocate ({left_out})", **where)
+    try:
+        return Population.from_frame(
+            selected.frame,
+            kind=kind,
+            source=table.file,
+            sheet=table.sheet,
+            rows=selected.rows,
+            notices=selected.notices,
+            headers=headers,
+            rows_read=len(table.rows),
+        )
+    except InputError as error:
+        raise _explain_empty_excel_cell(error, table) from None
+
+
+def _explain_empty_excel_cell(error: InputError, table: RawTable) -> InputError:
+    """An 'empty' Excel cell may hold an error value or an uncomputed formula: say so."""
+    if not (table.sheet and error.message.startswith("empty cell") and error.row and error.column):
+        return error
+    if error.column not in table.header:
+        return error
+    found = describe_empty_cell(Path(table.file), table.sheet, error.row, table.header.index(error.column))
+    if found is None:
+        return error
+    return InputError(found, file=error.file, sheet=error.sheet, row=error.row, column=error.column)
