@@ -72,13 +72,15 @@ def select_rows(
             skip(position, "reason_national")
         elif _is_totals_row(codes[position], names[position]):
             skip(position, "reason_totals")
-    if selection.skip_suppressed and "inhabitants" in frame.columns:
-        for position, value in enumerate(frame["inhabitants"]):
-            if keep[position] and is_suppressed(value):
-                skip(position, "reason_suppressed")
     selected = [position for position in range(len(frame)) if keep[position]]
     selected = _by_level(selected, kinds, selection, where)
     selected = _by_municipality(selected, frame, codes, selection, where)
+    if selection.skip_suppressed and "inhabitants" in frame.columns:
+        counts = frame["inhabitants"].tolist()
+        for position in selected:
+            if is_suppressed(counts[position]):
+                skip(position, "reason_suppressed")
+        selected = [position for position in selected if keep[position]]
     notices = [
         Notice(
             "rows_skipped",
