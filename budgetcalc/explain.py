@@ -7,7 +7,6 @@ area's own numbers are formatted per area.
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM, ComponentResult
@@ -31,23 +30,14 @@ def describe_rounding(rounding: Rounding, lang: Lang) -> str:
     )
 
 
-def _euro_cents(cents: int, lang: Lang) -> str:
-    """``format_euro(cents, lang)`` for whole cents, without going through Decimal."""
-    whole, part = divmod(-cents if cents < 0 else cents, 100)
-    sign = "-" if cents < 0 else ""
-    if lang == "nl":
-        return f"{sign}€ {whole:,}".replace(",", ".") + f",{part:02d}"
-    return f"{sign}€{whole:,}.{part:02d}"
-
-
 def _euro_at(values: Fixed, position: int, lang: Lang) -> str:
     """``format_euro(values.decimal_at(position), lang)``: whole cents fast, finer amounts exactly."""
     units = int(values.units[position])
     if values.scale <= 2:
-        return _euro_cents(units * 10 ** (2 - values.scale), lang)
+        return format_euro(units * 10 ** (2 - values.scale), lang)
     cents, rest = divmod(units, 10 ** (values.scale - 2))
     if rest == 0:
-        return _euro_cents(cents, lang)
+        return format_euro(cents, lang)
     return format_euro(values.decimal_at(position), lang)
 
 
@@ -119,7 +109,7 @@ class _ComponentExplainer:
         """One line: the terms of the component for one area and what happened to their sum."""
         result, lang = self.result, self.lang
         if result.exception[position]:
-            return self.exception + _euro_cents(int(result.cents[position]), lang)
+            return self.exception + format_euro(int(result.cents[position]), lang)
         if not result.applies[position]:
             return self.not_applicable
         terms: list[str] = []  # read as arithmetic: products before sums, then "= exact sum"
@@ -139,7 +129,7 @@ class _ComponentExplainer:
         if "×" in text or len(terms) > 1:
             text += f" = {_euro_at(result.exact, position, lang)}"
         if self.rounding is not None:
-            text += self.rounding + _euro_cents(int(result.rounded[position]), lang)
+            text += self.rounding + format_euro(int(result.rounded[position]), lang)
         return text + self.bounds.get(int(result.bound[position]), "")
 
 
@@ -154,7 +144,6 @@ class AreaExplainer:
     """Explains any area of one allocation; the texts shared by all areas are formatted once."""
 
     def __init__(self, allocation: Allocation, lang: Lang = "nl") -> None:
-        # the parts it needs, not the allocation itself: explain_area keeps only a weak reference
         self.frame = allocation.population.frame
         self.ruleset = allocation.ruleset
         self.total = allocation.total
@@ -184,7 +173,7 @@ class AreaExplainer:
         """Every step for one area: each component, then the total rules or exception."""
         total, lang = self.total, self.lang
         if total.exception[position]:
-            amount = _euro_cents(int(total.cents[position]), lang)
+            amount = format_euro(int(total.cents[position]), lang)
             reasons = self._reasons(position, None)
             return [f"{label('total', lang)}: {label('exception', lang)} {amount} ({reasons})"]
         lines = []
@@ -194,31 +183,13 @@ class AreaExplainer:
                 line += f" ({self._reasons(position, component.result.name)})"
             lines.append(line)
         if self.ruleset.total is not None:
-            text = self.total_prefix + _euro_cents(int(total.component_sum[position]), lang)
+            text = self.total_prefix + format_euro(int(total.component_sum[position]), lang)
             if self.total_rounding is not None:
-                text += self.total_rounding + _euro_cents(int(total.rounded[position]), lang)
+                text += self.total_rounding + format_euro(int(total.rounded[position]), lang)
             lines.append(text + self.total_bounds.get(int(total.bound[position]), ""))
         return lines
 
 
-_last: tuple[weakref.ref[Allocation], Lang, AreaExplainer] | None = None
-"""The explainer last used, so that explaining every area in turn formats the shared texts once."""
-
-
-def _forget(reference: weakref.ref[Allocation]) -> None:
-    """Drop the explainer of an allocation that is gone."""
-    global _last
-    last = _last
-    if last is not None and last[0] is reference:
-        _last = None
-
-
 def explain_area(allocation: Allocation, position: int, lang: Lang = "nl") -> list[str]:
-    """Every step for one area: each component, then the total rules or exception."""
-    global _last
-    last = _last
-    if last is not None and last[0]() is allocation and last[1] == lang:
-        return last[2].explain(position)
-    explainer = AreaExplainer(allocation, lang)
-    _last = (weakref.ref(allocation, _forget), lang, explainer)
-    return explainer.explain(position)
+    """Every step for one area; to explain many areas, make one :class:`AreaExplainer` and reuse it."""
+    return AreaExplainer(allocation, lang).explain(position)

@@ -7,7 +7,7 @@ from typing import Any
 
 from budgetcalc import __version__
 from budgetcalc.allocation import Allocation
-from budgetcalc.explain import explain_area
+from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang
 from budgetcalc.money import format_plain
 
@@ -19,6 +19,7 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
     brackets = allocation.brackets()
     areas = []
     cents = {column: allocation.cents(column).tolist() for column in columns}
+    explainer = AreaExplainer(allocation, lang)
     for position, (code, name, kind, inhabitants) in enumerate(allocation.areas):
         amounts = {
             column: None
@@ -34,7 +35,7 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
                 "inhabitants": inhabitants,
                 "amounts": amounts,
                 "bracket": brackets[position] or None,
-                "explanation": explain_area(allocation, position, lang),
+                "explanation": explainer.explain(position),
             }
         )
     return {

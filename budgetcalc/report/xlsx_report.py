@@ -24,7 +24,7 @@ import xlsxwriter
 
 from budgetcalc import __version__
 from budgetcalc.allocation import Allocation
-from budgetcalc.explain import explain_area
+from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import cents_to_decimal
 from budgetcalc.report.rule_rows import rule_rows
@@ -281,6 +281,7 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
     parts = len(columns) - 1  # every amount column but the total is hidden for an exception area
     text, euro, count, hidden = (_style(f) for f in (styles.text, styles.euro, styles.count, styles.hidden))
     wrap, indented = _style(styles.wrap), _style(styles.wrap_indented)
+    explainer = AreaExplainer(allocation, lang)
     rows: list[tuple[list[Cell], float | None]] = []
     for position, (code, name, kind, inhabitants) in enumerate(areas):
         cells: list[Cell] = [(neutralise(code), text), (neutralise(name), wrap), (neutralise(kind), text)]
@@ -293,7 +294,7 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
                 cells.append((column_amounts[position], euro))
         bracket = brackets[position]
         cells.append((neutralise(bracket) if bracket else None, indented))
-        explanation = " | ".join(explain_area(allocation, position, lang))
+        explanation = " | ".join(explainer.explain(position))
         cells.append((neutralise(explanation), indented))
         lines = max(
             _lines(explanation, explanation_width), _lines(bracket, bracket_width), _lines(name, name_width)
