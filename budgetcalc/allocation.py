@@ -119,15 +119,18 @@ class Allocation:
 
     def brackets(self) -> list[str]:
         """Per area, the staffel brackets used, e.g. ``basisbedrag [500, 5000)``."""
-        texts = []
-        for position in range(len(self)):
-            used = []
-            for component in self.components:
-                index = int(component.bracket[position])
-                if component.rule.staffel is not None and index != NO_BRACKET:
-                    used.append(f"{component.name} {component.rule.staffel.brackets[index].describe()}")
-            texts.append("; ".join(used))
-        return texts
+        staffels = [
+            (
+                component.bracket.tolist(),
+                [f"{component.name} {b.describe()}" for b in component.rule.staffel.brackets],
+            )
+            for component in self.components
+            if component.rule.staffel is not None
+        ]
+        return [
+            "; ".join(names[index[position]] for index, names in staffels if index[position] != NO_BRACKET)
+            for position in range(len(self))
+        ]
 
     def explain(self, area: str | int, lang: Lang = "nl") -> list[str]:
         """Every step for one area, by code, name or position."""

@@ -160,6 +160,8 @@ def _shown(value: object) -> str:
 
 def cell_text(value: object) -> str:
     """A cell as text: blanks as ``""``, whole floats without ``.0`` (Excel stores 1 as 1.0)."""
+    if isinstance(value, str):  # most cells: first, and cheap
+        return value.strip()
     if _is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():

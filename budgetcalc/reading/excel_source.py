@@ -25,7 +25,11 @@ MAX_PARTS = 10_000
 XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 CHUNK = 1024 * 1024
 OVERLAP = 64
-CELL_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
+WIDE_OR_FAR_CELL = re.compile(rb'<c r="([A-Z]{2,3}[0-9]{1,7}|[A-Z][0-9]{6,7})"')
+"""Cells past column Z or below row 99,999: rare in a population table, so few matches to read."""
+NARROW_BEYOND = [re.compile(rb'<c r="([' + bytes([65 + known]) + rb"-Z])[0-9]") for known in range(26)]
+"""For each column count known so far, the single-letter cells further right."""
 MAX_CELLS = 5_000_000
 """A sheet whose used range holds more cells than this is refused: reading it would need gigabytes."""
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -87,9 +91,14 @@ def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, path: Path) -> t
                     "which Excel never writes (an XML attack?); refused",
                     file=path,
                 )
-            for letters, number in CELL_REFERENCE.findall(window):
-                rows = max(rows, int(number))
+            rows = max([rows, *map(int, ROW_NUMBER.findall(window))])
+            for reference in WIDE_OR_FAR_CELL.findall(window):
+                letters = reference.rstrip(b"0123456789")
+                rows = max(rows, int(reference[len(letters) :]))
                 columns = max(columns, _column_number(letters))
+            if columns < 26:
+                beyond = NARROW_BEYOND[columns].findall(window)
+                columns = max([columns, *(letter[0] - 64 for letter in beyond)])
             tail = window[-OVERLAP:]
     return rows, columns
 

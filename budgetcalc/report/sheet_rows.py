@@ -22,11 +22,15 @@ Cell = tuple[str | int | Decimal | None, int]
 MAX_TEXT = 32_767
 """Excel holds at most this many characters in a cell."""
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold at all: dropped."""
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _text(value: str) -> str:
-    text = _NOT_XML.sub("", value[:MAX_TEXT]).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = value[:MAX_TEXT]
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub("", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f"<is><t{space}>{text}</t></is>"
 
