@@ -47,3 +47,14 @@ def test_readme_python_example_runs_as_shown(monkeypatch: pytest.MonkeyPatch) ->
     shown = re.search(r"allocation\.explain\(\"Adorp\"\)\s+# (\[.*\])", block)
     assert shown is not None
     assert str(allocation.explain("Adorp")) == shown.group(1)  # type: ignore[attr-defined]
+
+
+def test_every_allocate_option_is_in_the_readme() -> None:
+    import typer.main
+
+    from cli import app
+
+    command = typer.main.get_command(app).commands["allocate"]  # type: ignore[attr-defined]
+    options = {name for parameter in command.params for name in parameter.opts if name.startswith("--")}
+    missing = sorted(option for option in options - {"--help"} if option not in README)
+    assert not missing, f"options not documented in README.md: {missing}"
