@@ -61,6 +61,10 @@ def _user_errors(action: Callable[[], T]) -> T:
     except BudgetcalcError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
+    except OSError as error:  # the file system said no (permissions, a full disk, a file locked by Excel)
+        where = f"{error.filename}: " if error.filename else ""
+        typer.echo(f"error: {where}{error.strerror or error}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command(
@@ -132,8 +136,8 @@ def allocate(
             skip_suppressed=skip_suppressed,
         )
         result = run_allocation(people, ruleset)
-        _print_summary(result, lang.value)
         write_report(result, target, ReportFormat(chosen), lang.value, force=force)
+        _print_summary(result, lang.value)
         typer.echo(("Rapport geschreven: " if lang is Language.nl else "Report written: ") + str(target))
 
     _user_errors(run)

@@ -6,6 +6,9 @@ import re
 
 REQUIRED = ("code", "name", "inhabitants")
 
+WHOLE_COUNT_COLUMNS = frozenset({"inhabitants", "households", "dwellings"})
+"""Columns that only hold whole numbers: ``1.234`` is 1234 there, and 499 and 500 have nothing between."""
+
 ALIASES: dict[str, tuple[str, ...]] = {
     "code": (
         "code",

@@ -80,6 +80,7 @@ class Fixed:
         if scale == self.scale:
             return self
         factor = 10 ** (scale - self.scale)
+        check_fits(factor, "the precision of an intermediate amount (too many decimals)")
         check_fits(max_abs(self.units) * factor, "an intermediate amount")
         return Fixed(self.units * np.int64(factor), scale)
 

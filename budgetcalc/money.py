@@ -32,7 +32,9 @@ def round_to_step(amount: Fixed, step: Decimal, mode: RoundingMode) -> Int64Arra
     """
     scale = max(amount.scale, decimal_places(step))
     units = amount.rescaled(scale).units
-    step_units = np.int64(decimal_to_units(step, scale))
+    step_in_units = decimal_to_units(step, scale)
+    check_fits(step_in_units, "the rounding step at this precision")
+    step_units = np.int64(step_in_units)
     quotient, remainder = np.divmod(units, step_units)  # floor division: 0 <= remainder < step
     if mode is RoundingMode.DOWN:
         rounded = quotient

@@ -11,11 +11,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from budgetcalc.columns import REQUIRED, canonical_name
+from budgetcalc.columns import REQUIRED, WHOLE_COUNT_COLUMNS, canonical_name
 from budgetcalc.errors import InputError
 from budgetcalc.exact import Fixed, decimal_places, decimal_to_units
 from budgetcalc.notices import Notice, examples
 from budgetcalc.numbers import AmbiguousNumber, NumberError, SuppressedValue, parse_number
+
+MAX_DECIMALS = 6
+"""A count with more decimals (0.30000000000000004 hectares) is a float artefact, not a measurement."""
 
 MAX_COUNT = 50_000_000
 """No Dutch area has more inhabitants (or households, dwellings) than this: larger is a mistake."""
@@ -113,6 +116,7 @@ class Population:
                     self.headers.get(column, column),
                     self.rows,
                     {"file": self.source, "sheet": self.sheet},
+                    whole=column in WHOLE_COUNT_COLUMNS,
                 )
             self._counts[column] = counts
         return self._counts[column]
@@ -182,9 +186,18 @@ def _text_column(
 
 
 def _column_numbers(
-    values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any], *, whole: bool
+    values: pd.Series,
+    column: str,
+    rows: Sequence[int],
+    where: dict[str, Any],
+    *,
+    whole: bool,
+    inhabitants: bool,
 ) -> list[Decimal]:
-    """Every cell of a count column as an exact number from 0 to MAX_COUNT, or an error naming the cell."""
+    """Every cell of a count column as an exact number from 0 to MAX_COUNT, or an error naming the cell.
+
+    ``inhabitants`` says this is the inhabitants column, whose suppressed cells --skip-suppressed skips.
+    """
     numbers = []
     expected = "a whole number of 0 or more" if whole else "a number of 0 or more"
     for position, value in enumerate(values.to_numpy(dtype=object)):
@@ -194,10 +207,12 @@ def _column_numbers(
         try:
             number = parse_number(value, whole=whole)
         except SuppressedValue as problem:
-            raise InputError(
-                f"{problem}; pass --skip-suppressed to leave such areas out (they are then listed)",
-                **location,
-            ) from None
+            hint = (
+                "pass --skip-suppressed to leave such areas out (they are then listed)"
+                if inhabitants
+                else "a rule needs this figure; fill it in or leave the area out"
+            )
+            raise InputError(f"{problem}; {hint}", **location) from None
         except AmbiguousNumber as problem:
             raise InputError(str(problem), **location) from None
         except NumberError:
@@ -208,18 +223,25 @@ def _column_numbers(
             raise InputError(f"expected 0 or more, got {_shown(value)}", **location)
         if number > MAX_COUNT:
             raise InputError(f"{_shown(value)} is too large to be real (more than {MAX_COUNT:,})", **location)
+        if decimal_places(number) > MAX_DECIMALS:
+            raise InputError(
+                f"{_shown(value)} has more than {MAX_DECIMALS} decimals; round it in the file", **location
+            )
         numbers.append(number)
     return numbers
 
 
 def _integer_column(values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any]) -> np.ndarray:
     return np.array(
-        [int(n) for n in _column_numbers(values, column, rows, where, whole=True)], dtype=np.int64
+        [int(n) for n in _column_numbers(values, column, rows, where, whole=True, inhabitants=True)],
+        dtype=np.int64,
     )
 
 
-def _exact_column(values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any]) -> Fixed:
-    numbers = _column_numbers(values, column, rows, where, whole=False)
+def _exact_column(
+    values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any], *, whole: bool
+) -> Fixed:
+    numbers = _column_numbers(values, column, rows, where, whole=whole, inhabitants=False)
     scale = max((decimal_places(number) for number in numbers), default=0)
     return Fixed(np.array([decimal_to_units(n, scale) for n in numbers], dtype=np.int64), scale)
 

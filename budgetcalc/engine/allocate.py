@@ -12,6 +12,7 @@ from budgetcalc.engine.exceptions import resolve_exceptions
 from budgetcalc.engine.expectations import check_expectations
 from budgetcalc.engine.total import apply_total
 from budgetcalc.errors import AllocationError
+from budgetcalc.exact import check_fits, max_abs
 from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import RuleSet
@@ -42,9 +43,11 @@ def allocate(population: Population | pd.DataFrame, ruleset: RuleSet) -> Allocat
         )
         for name, rule in ruleset.components.items()
     ]
+    check_fits(sum(max_abs(c.cents) for c in components), "the sum of an area's components")
     component_sum = np.asarray(np.sum([c.cents for c in components], axis=0), dtype=np.int64)
     receives = np.logical_or.reduce([c.applies | c.exception for c in components])
     total = apply_total(ruleset, component_sum, receives, exceptions.total)
+    check_fits(max_abs(total.cents) * max(len(population), 1), "the grand total")
     expectations = check_expectations(ruleset, population, areas, components, total)
     warnings = tuple(
         Notice("component_applies_to_none", {"component": c.name})

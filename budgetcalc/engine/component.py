@@ -52,12 +52,16 @@ def evaluate_component(
 ) -> ComponentResult:
     """Apply one component's rule to every area; exact until its single rounding.
 
-    ``excluded`` areas (whose total an exception sets) get nothing from the component.
+    ``excluded`` areas (whose total an exception sets) get nothing from the component. Areas with an
+    exception on this component get its amount; the rule is not applied to them at all, so an area
+    outside every bracket or missing from ``per_area`` can be settled by an exception.
     """
     size = len(population)
     used_in = f"component '{name}'"
     selected = condition_mask(rule.applies_to, population, areas, used_in)
-    applies = selected & ~excluded
+    exception = np.zeros(size, dtype=np.bool_)
+    exception[list(exceptions)] = True
+    applies = selected & ~excluded & ~exception
     zero = Fixed.zeros(size)
     fixed = Fixed.constant(rule.fixed.value, size).where(applies, zero) if rule.fixed else zero
     rate = zero
@@ -73,10 +77,8 @@ def evaluate_component(
         exact = exact + staffel.fixed + staffel.rate
     rounded = _round(rule, exact, population, applies, used_in)
     bounded, bound = _bound(rule, rounded, applies)
-    exception = np.zeros(size, dtype=np.bool_)
     for position, entry in exceptions.items():
         bounded[position] = decimal_to_cents(entry.amount.value)
-        exception[position] = True
     cents = np.where(applies | exception, bounded, 0).astype(np.int64)
     return ComponentResult(
         name=name,

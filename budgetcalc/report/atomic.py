@@ -32,6 +32,13 @@ def _mode_for(path: Path) -> int:
 def write_atomically(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path``; an interrupted write leaves any old file untouched."""
     check_target(path, force=force)
+    try:
+        _write(path, data, force=force)
+    except OSError as error:
+        raise OutputError(f"cannot write the report: {error.strerror or error}", file=path) from None
+
+
+def _write(path: Path, data: bytes, *, force: bool) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -62,7 +62,9 @@ MAX_EUROS = 10**12
 def _money(amount: Amount) -> Amount:
     """Whole cents, and not a Dutch thousands separator read as a decimal point (``2.500``)."""
     if abs(amount.value) > MAX_EUROS:
-        raise ValueError(f"{amount.value} is more than {MAX_EUROS:,} euro: too large to be a budget")
+        raise ValueError(
+            f"{amount.value} is more than {MAX_EUROS:,} euro: too large to be a budget".replace(",", ".")
+        )
     exponent = amount.value.as_tuple().exponent
     if exponent == -3 and 1 <= abs(amount.value) < 1000:
         whole = amount.value.scaleb(3).to_integral_value()
@@ -77,3 +79,15 @@ def _money(amount: Amount) -> Amount:
 
 Money = Annotated[Amount, AfterValidator(_money)]
 """An amount of money in a rule file: whole cents."""
+
+
+def _rate(amount: Amount) -> Amount:
+    if abs(amount.value) > MAX_EUROS:
+        raise ValueError(
+            f"{amount.value} is more than {MAX_EUROS:,} euro: too large to be a rate".replace(",", ".")
+        )
+    return amount
+
+
+Rate = Annotated[Amount, AfterValidator(_rate)]
+"""An amount per unit (inhabitant, household, hectare): any number of decimals, within reason."""

@@ -18,13 +18,15 @@ def load_ruleset(path: str | Path) -> RuleSet:
     """Read and validate a rule file; every problem is reported with its line and key."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad saves UTF-8 with a byte-order mark
     except FileNotFoundError:
         raise RuleError("rule file not found", file=path) from None
     except IsADirectoryError:
         raise RuleError("expected a rule file (.toml), got a directory", file=path) from None
     except UnicodeDecodeError as error:
         raise RuleError(f"rule file is not UTF-8 text (byte {error.start})", file=path) from None
+    except OSError as error:
+        raise RuleError(f"cannot read the rule file: {error.strerror or error}", file=path) from None
     return parse_ruleset(text, source=path)
 
 

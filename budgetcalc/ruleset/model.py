@@ -23,12 +23,9 @@ from pydantic import (
     model_validator,
 )
 
-from budgetcalc.columns import canonical_name
+from budgetcalc.columns import WHOLE_COUNT_COLUMNS, canonical_name
 from budgetcalc.money import CENT, RoundingMode
-from budgetcalc.ruleset.amount import Amount, Money, Number
-
-WHOLE_COUNT_COLUMNS = frozenset({"inhabitants", "households", "dwellings"})
-"""Columns that only hold whole numbers, so a gap between 499 and 500 holds no count."""
+from budgetcalc.ruleset.amount import MAX_EUROS, Amount, Money, Number, Rate
 
 RESERVED_NAMES = frozenset({"code", "name", "kind", "inhabitants", "total", "total_adjustment"})
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -83,6 +80,8 @@ class Rounding(Strict):
     def _whole_cents(cls, step: Amount) -> Amount:
         if step.value <= 0 or step.value % CENT != 0:
             raise ValueError(f"step must be a positive whole number of cents (0.01, 1, 100), got {step}")
+        if step.value > MAX_EUROS:
+            raise ValueError(f"step {step} is more than {MAX_EUROS:,} euro".replace(",", "."))
         return step
 
 
@@ -155,7 +154,7 @@ class Bracket(Strict):
     below: Number | None = None
     through: Number | None = None
     fixed: Money | None = None
-    rate: Amount | None = None
+    rate: Rate | None = None
     rate_applies_to: RateBase | None = None
     applies_to: Condition | None = None
     label: str | None = None
@@ -248,6 +247,17 @@ def _gap_or_overlap(first: Bracket, second: Bracket, whole_counts: bool) -> str 
     return None
 
 
+def _fractional_bound(bound: Decimal, column: str) -> str:
+    """Why a bound with decimals cannot be meant for a column of whole counts."""
+    if bound.as_tuple().exponent == -3:
+        whole = bound.scaleb(3).to_integral_value()
+        return (
+            f"bound {bound} has three decimals, but {column} are whole numbers: for "
+            f"{whole:,} write {whole} (no thousands separator in rule files)".replace(",", ".")
+        )
+    return f"bound {bound} is written with decimals, but {column} are counted in whole numbers"
+
+
 class Staffel(Strict):
     """Size brackets on one count column; each area falls in exactly one bracket."""
 
@@ -263,6 +273,11 @@ class Staffel(Strict):
             key = bracket.applies_to.key() if bracket.applies_to else ""
             groups.setdefault(key, []).append(bracket)
         whole_counts = self.per in WHOLE_COUNT_COLUMNS
+        if whole_counts:
+            for bracket in self.brackets:
+                for bound in (bracket.lower, bracket.upper):
+                    if bound is not None and bound.as_tuple().exponent != 0:  # 1.000 is written with decimals
+                        raise ValueError(_fractional_bound(bound, self.per))
         for group in groups.values():
             ordered = sorted(group, key=lambda b: (b.lower, not b.lower_inclusive))
             for first, second in itertools.pairwise(ordered):
@@ -278,7 +293,7 @@ class Component(Strict):
     label: str | None = None
     applies_to: Condition | None = None
     fixed: Money | None = None
-    rate: Amount | None = None
+    rate: Rate | None = None
     per: Column = "inhabitants"
     staffel: Staffel | None = None
     per_area: dict[str, Money] | None = None
