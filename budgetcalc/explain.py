@@ -133,13 +133,6 @@ class _ComponentExplainer:
         return text + self.bounds.get(int(result.bound[position]), "")
 
 
-def explain_component(
-    result: ComponentResult, position: int, population: Population, lang: Lang = "nl"
-) -> str:
-    """One line: the terms of one component for one area and what happened to their sum."""
-    return _ComponentExplainer(result, population, lang).explain(position)
-
-
 class AreaExplainer:
     """Explains any area of one allocation; the texts shared by all areas are formatted once."""
 

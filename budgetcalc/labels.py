@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal
 
 Lang = Literal["nl", "en"]
-LANGUAGES: tuple[Lang, ...] = ("nl", "en")
 
 _LABELS: dict[str, tuple[str, str]] = {
     # columns

@@ -39,6 +39,8 @@ class Population:
     """What reading and validating found that deserves a look (rows skipped, empty areas, ...)."""
     headers: dict[str, str] = field(default_factory=dict)
     """The file's own header for each column, for error messages (``inhabitants`` -> ``inwoners``)."""
+    digest: str | None = None
+    """SHA-256 of the source file's bytes, so a report says exactly which file it was computed from."""
     rows_read: int = 0
     """Rows in the source file below the header, including those left out (skipped or not selected)."""
     _counts: dict[str, Fixed] = field(default_factory=dict, repr=False, compare=False)
@@ -55,6 +57,7 @@ class Population:
         notices: Sequence[Notice] = (),
         headers: Mapping[str, str] | None = None,
         rows_read: int | None = None,
+        digest: str | None = None,
     ) -> Population:
         """Validate a table; headers may use any known alias (``inwoners``, ``gebiedscode``, ...).
 
@@ -91,7 +94,16 @@ class Population:
                 table[column] = renamed[column].to_numpy(dtype=object)
         _check_unique_codes(table, headers["code"], row_numbers, where)
         read = rows_read if rows_read is not None else len(table)
-        return cls(table, source, sheet, row_numbers, (*notices, *_notices(table)), headers, read)
+        return cls(
+            table,
+            source=source,
+            sheet=sheet,
+            rows=row_numbers,
+            warnings=(*notices, *_notices(table)),
+            headers=headers,
+            digest=digest,
+            rows_read=read,
+        )
 
     def __len__(self) -> int:
         return len(self.frame)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from budgetcalc import __version__
@@ -41,7 +42,11 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
     return {
         "generator": f"budgetcalc {__version__}",
         "ruleset": allocation.ruleset.model_dump(mode="json", by_alias=True, exclude_none=True),
-        "population": {"file": allocation.population.source, "areas": len(allocation)},
+        "population": {
+            "file": Path(allocation.population.source).name if allocation.population.source else None,
+            "sha256": allocation.population.digest,
+            "areas": len(allocation),
+        },
         "total": format_plain(allocation.grand_total_cents),
         "areas": areas,
         "checks": [

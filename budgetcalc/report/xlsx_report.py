@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -198,6 +199,13 @@ def _fitting(texts: list[str], title: str, least: int, most: int) -> int:
     return max(least, min(most, max(longest, len(title)) + 2))
 
 
+def _file_and_digest(allocation: Allocation) -> str:
+    """The input's file name and SHA-256: the same bytes give the same report wherever they lie."""
+    source, digest = allocation.population.source, allocation.population.digest
+    name = Path(source).name if source else ""
+    return f"{name}\nSHA-256 {digest}" if digest else name
+
+
 def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
     ruleset = allocation.ruleset
     totals = allocation.total.cents
@@ -214,7 +222,7 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
         ("source", ruleset.source or "", styles.value_text, ""),
         ("valid_from", ruleset.valid_from, styles.value_date, ""),
         ("reference_date", ruleset.reference_date, styles.value_date, ""),
-        ("population_file", allocation.population.source or "", styles.value_text, ""),
+        ("population_file", _file_and_digest(allocation), styles.value_text, ""),
         ("areas", len(allocation), styles.value_count, ""),
         ("total_inhabitants", int(frame["inhabitants"].sum()), styles.value_count, ""),
         ("grand_total", cents_to_decimal(allocation.grand_total_cents), styles.value_euro, ""),
