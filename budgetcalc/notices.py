@@ -28,6 +28,12 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "{count} name(s) occur more than once within a municipality (e.g. {examples}); "
         "the areas are told apart by their code",
     ),
+    "totals_lookalike": (
+        "rij {row} lijkt een totaalregel: de {inhabitants} inwoners zijn de som van alle andere "
+        "gebieden; haal de regel weg als dat zo is, anders telt het totaal dubbel",
+        "row {row} looks like a totals row: its {inhabitants} inhabitants are the sum of all other "
+        "areas; remove the row if it is one, or the total counts twice",
+    ),
     "component_applies_to_none": (
         "onderdeel '{component}' geldt voor geen enkel gebied; controleer 'applies_to'",
         "component '{component}' applies to no area; check its applies_to",

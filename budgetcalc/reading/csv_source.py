@@ -14,6 +14,14 @@ Grid = list[tuple[int, list[object]]]
 """Rows of cells with their 1-based row (line) number in the file."""
 
 
+def cannot_read(error: OSError, path: Path) -> InputError:
+    """A file system error (no permission, a directory, an I/O error) as one line naming the file."""
+    reason = error.strerror or error.__class__.__name__
+    if isinstance(error, IsADirectoryError):
+        reason = "it is a directory"
+    return InputError(f"cannot read the file: {reason}", file=path)
+
+
 def decode(data: bytes, path: Path) -> str:
     """UTF-16 with a byte-order mark (Excel's "Unicode text"), UTF-8 (BOM dropped), else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -43,7 +51,10 @@ def _separator(text: str) -> str:
 
 def read_csv_grid(path: Path) -> Grid:
     """Every row of a CSV file with its line number; quotes and embedded separators as in RFC 4180."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise cannot_read(error, path) from None
     if not data.strip():
         raise InputError("the file is empty", file=path)
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))

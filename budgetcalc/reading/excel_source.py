@@ -3,18 +3,28 @@
 A workbook is a zip of XML parts. Before any parser sees it, the zip is checked for sizes that
 betray a zip bomb and for XML document type or entity declarations (entity expansion, external
 entities), and an encrypted (password-protected) workbook is recognised by its OLE container.
+Every part is scanned for declarations whatever its name, except pictures and binary parts
+(``xl/media/image1.png``, ``vbaProject.bin``, ``printerSettings1.bin``), which no XML parser reads;
+the worksheet that is read is always scanned, whatever its name. The extent of that worksheet is
+measured before calamine allocates it, also where rows and cells leave out their optional ``r``.
 """
 
 from __future__ import annotations
 
+import errno
+import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.parsers import expat
 
+from budgetcalc.columns import WHOLE_COUNT_COLUMNS, canonical_name, normalise_header
 from budgetcalc.errors import InputError
-from budgetcalc.reading.csv_source import Grid
+from budgetcalc.reading.csv_source import Grid, cannot_read
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
@@ -25,21 +35,59 @@ MAX_PARTS = 10_000
 XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 CHUNK = 1024 * 1024
 OVERLAP = 64
-ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
-WIDE_OR_FAR_CELL = re.compile(rb'<c r="([A-Z]{2,3}[0-9]{1,7}|[A-Z][0-9]{6,7})"')
+ROW_NUMBER = re.compile(rb'<row(?: r="([0-9]{1,10})")?(?=[\s/>])')
+"""Every row; its number where ``r`` comes first (an empty match is a row the pattern cannot place)."""
+WIDE_OR_FAR_CELL = re.compile(rb'<c r="([A-Z]{2,3}[0-9]{1,10}|[A-Z][0-9]{6,10})"')
 """Cells past column Z or below row 99,999: rare in a population table, so few matches to read."""
 NARROW_BEYOND = [re.compile(rb'<c r="([' + bytes([65 + known]) + rb"-Z])[0-9]") for known in range(26)]
 """For each column count known so far, the single-letter cells further right."""
+UNMEASURED_CELL = re.compile(rb'<c(?! r=")[\s/>]')
+UNMEASURED_ROW = re.compile(rb'<row(?! r="[0-9]{1,10}")[\s/>]')
+PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+"""Cells and rows the patterns above cannot place: without ``r`` (it is optional), ``r`` not first,
+or a namespace prefix (``<x:row>``). Searches with a literal start: fast on a large sheet."""
 MAX_CELLS = 5_000_000
 """A sheet whose used range holds more cells than this is refused: reading it would need gigabytes."""
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NOT_XML_SUFFIXES = (
+    ".bin",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".emf",
+    ".wmf",
+    ".wdp",
+    ".ico",
+    ".svg",
+)
+"""Pictures and binary parts: not scanned in bulk (an SVG logo may carry a DOCTYPE no one reads)."""
+CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{0,7})")
+COUNT_FIELDS = WHOLE_COUNT_COLUMNS
+TEXT_FIELDS = frozenset({"code", "name", "kind", "municipality", "municipality_code"})
 
 
-def check_workbook_file(path: Path) -> dict[str, tuple[int, int]]:
+@dataclass(frozen=True)
+class PartScan:
+    """What a scan of one part found: the extent its ``r`` references give, and whether they suffice.
+
+    ``measured`` is False where a row or cell leaves out ``r`` (it is optional: the element then
+    follows the one before), has ``r`` after other attributes, or the part uses a namespace prefix
+    (``<x:row>``); such a worksheet is measured again, element by element, before it is read.
+    """
+
+    rows: int
+    columns: int
+    measured: bool
+
+
+def check_workbook_file(path: Path) -> dict[str, PartScan]:
     """Refuse what is not a safe .xlsx/.xlsm workbook, with a message that says what it is instead.
 
-    Returns each worksheet part's extent (highest row, highest column) as found in its cells.
+    Returns, for every part scanned, its extent (highest row, highest column) as found in its cells.
+    File system errors (no permission, ...) are left to the caller as :class:`OSError`.
     """
     with path.open("rb") as stream:
         start = stream.read(8)
@@ -67,31 +115,53 @@ def check_workbook_file(path: Path) -> dict[str, tuple[int, int]]:
                     "this zip archive is not an Excel workbook (it has no xl/workbook.xml)", file=path
                 )
             _check_sizes(parts, path)
-            return {part.filename: _scan_part(archive, part, path) for part in parts if _is_xml(part)}
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-        raise InputError(
-            f"the workbook cannot be read: it is damaged ({error.__class__.__name__})", file=path
-        ) from None
+            return {part.filename: _scan_part(archive, part, path) for part in parts if _may_be_xml(part)}
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise _damaged(error, path) from None
+    except OSError as error:
+        raise _damaged_or_unreadable(error, path) from None
 
 
-def _is_xml(part: zipfile.ZipInfo) -> bool:
-    return part.filename.endswith((".xml", ".rels", ".vml"))
+def _damaged(error: Exception, path: Path) -> InputError:
+    return InputError(f"the workbook cannot be read: it is damaged ({error.__class__.__name__})", file=path)
 
 
-def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, path: Path) -> tuple[int, int]:
-    """Read a whole XML part in chunks: refuse declarations, and measure the cells it fills."""
+def _damaged_or_unreadable(error: OSError, path: Path) -> InputError:
+    """An error of the file system (no permission, an I/O error) says so; others mean a damaged zip."""
+    if error.errno in (None, errno.EINVAL):  # a seek to an offset the damaged zip gives
+        return _damaged(error, path)
+    return cannot_read(error, path)
+
+
+def _may_be_xml(part: zipfile.ZipInfo) -> bool:
+    """Every part but pictures and binaries: a worksheet may hide under any name (``sheet1.dat``)."""
+    return not part.filename.lower().endswith(NOT_XML_SUFFIXES) and not part.is_dir()
+
+
+def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, path: Path) -> PartScan:
+    """Read a whole part in chunks: refuse declarations, and measure the cells it fills."""
     rows = columns = 0
     tail = b""
+    measured = True
     with archive.open(part) as member:
-        while chunk := member.read(CHUNK):
+        chunk = member.read(CHUNK)
+        while chunk:
             window = tail + chunk
+            following = member.read(CHUNK)
             if any(declaration in window for declaration in XML_DECLARATIONS):
                 raise InputError(
                     f"the workbook part {part.filename} declares an XML document type or entities, "
                     "which Excel never writes (an XML attack?); refused",
                     file=path,
                 )
-            rows = max([rows, *map(int, ROW_NUMBER.findall(window))])
+            numbers = ROW_NUMBER.findall(window)
+            if measured:
+                final = not following
+                measured = not (
+                    _unplaced(window, final, UNMEASURED_CELL, PREFIXED)
+                    or (b"" in numbers and _unplaced(window, final, UNMEASURED_ROW))
+                )
+            rows = max([rows, *(int(number) for number in numbers if number)])
             for reference in WIDE_OR_FAR_CELL.findall(window):
                 letters = reference.rstrip(b"0123456789")
                 rows = max(rows, int(reference[len(letters) :]))
@@ -100,7 +170,67 @@ def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, path: Path) -> t
                 beyond = NARROW_BEYOND[columns].findall(window)
                 columns = max([columns, *(letter[0] - 64 for letter in beyond)])
             tail = window[-OVERLAP:]
-    return rows, columns
+            chunk = following
+    return PartScan(rows, columns, measured)
+
+
+def _unplaced(window: bytes, final: bool, *patterns: re.Pattern[bytes]) -> bool:
+    """Whether the window holds a row or cell, found by one of ``patterns``, that the ``r`` patterns
+    cannot place (the rows are looked for only where ROW_NUMBER found one without a number).
+
+    A tag in the last bytes of a window that is not the last is left to the next window, which
+    starts with those bytes: cut short here, ``<row `` would look like a row without ``r``.
+    """
+    limit = len(window) if final else len(window) - OVERLAP // 2
+    for pattern in patterns:
+        found = pattern.search(window)
+        if found and found.start() < limit:
+            return True
+    return False
+
+
+def _measure_sheet(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """The extent of a worksheet element by element, as calamine places cells: a row or cell without
+    ``r`` follows the one before. Stops once the extent is too large (the result is then a lower
+    bound, which is enough to refuse). Run only on parts already scanned free of declarations.
+
+    Elements are matched by local name (``row``, ``x:row``): calamine does not look at prefixes.
+    """
+    place = [0, 0, 0, 0]  # row, column, highest row, highest column
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        local = tag[tag.find(":") + 1 :]
+        if local == "c":
+            found = CELL_REFERENCE.fullmatch(attributes.get("r", ""))
+            if found:
+                place[1] = _column_number(found.group(1).upper().encode())
+                if found.group(2):
+                    place[0] = int(found.group(2))
+            else:
+                place[1] += 1
+            if place[0] > place[2] or place[1] > place[3]:
+                place[2], place[3] = max(place[0], place[2]), max(place[1], place[3])
+                if place[2] * place[3] > MAX_CELLS:
+                    raise _TooLargeError
+        elif local == "row":
+            number = attributes.get("r", "")
+            place[0] = int(number) if number.isdigit() else place[0] + 1
+            place[1] = 0
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    try:
+        with archive.open(part) as member:
+            while chunk := member.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _TooLargeError:
+        pass
+    return place[2], place[3]
+
+
+class _TooLargeError(Exception):
+    """The extent measured so far is already too large: no need to read further."""
 
 
 def _column_number(letters: bytes) -> int:
@@ -111,15 +241,22 @@ def _column_number(letters: bytes) -> int:
 
 
 def _sheet_part(path: Path, name: str) -> str | None:
-    """The zip part of the worksheet called ``name`` (the workbook's XML is checked safe by now)."""
+    """The zip part of the worksheet called ``name`` (the workbook's XML is checked safe by now).
+
+    Namespaces are matched by local name, so transitional and strict OOXML workbooks both resolve.
+    """
     with zipfile.ZipFile(path) as archive:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
-    for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet"):
-        if sheet.get("name") == name:
-            target = targets.get(sheet.get(f"{{{REL_NS}}}id"), "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    for sheet in workbook.iter():
+        if sheet.tag.rpartition("}")[2] != "sheet" or sheet.get("name") != name:
+            continue
+        relation = next((v for k, v in sheet.attrib.items() if k.rpartition("}")[2] == "id" and "}" in k), "")
+        target = targets.get(relation, "")
+        if not target:
+            return None
+        return posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
     return None
 
 
@@ -142,9 +279,24 @@ def _check_sizes(parts: list[zipfile.ZipInfo], path: Path) -> None:
             )
 
 
-def _check_extent(path: Path, name: str, extents: dict[str, tuple[int, int]]) -> None:
-    part = _sheet_part(path, name)
-    rows, columns = extents.get(part or "", (0, 0))
+def _check_extent(path: Path, name: str, scans: dict[str, PartScan]) -> None:
+    """Refuse a sheet whose used range is too large to read, or whose part cannot be found (and so
+    measured). A part without ``r`` references to measure by is measured element by element."""
+    found = _sheet_part(path, name)
+    with zipfile.ZipFile(path) as archive:
+        by_name = {info.filename.lower(): info for info in archive.infolist()}  # part names ignore case
+        info = by_name.get((found or "").lower())
+        if info is None:
+            raise InputError(
+                "the workbook cannot be read: it is damaged (the sheet's part is missing)",
+                file=path,
+                sheet=name,
+            )
+        part = info.filename
+        if part not in scans:  # a worksheet under a picture's or binary's name: scan it all the same
+            scans[part] = _scan_part(archive, info, path)
+        scan = scans[part]
+        rows, columns = (scan.rows, scan.columns) if scan.measured else _measure_sheet(archive, part)
     if rows * columns > MAX_CELLS:
         corner = f"{_column_letters(columns)}{rows}"
         raise InputError(
@@ -168,7 +320,11 @@ MergedRange = tuple[tuple[int, int], tuple[int, int]]
 
 
 def read_excel_grid(path: Path, sheet: str | None) -> tuple[Grid, str, list[MergedRange]]:
-    """Every row of one sheet (the first by default) with its Excel row number, and its merged ranges."""
+    """Every row of one sheet with its Excel row number, and its merged ranges.
+
+    The sheet is ``sheet`` (hidden or not), by default the first visible worksheet: a hidden sheet
+    (often last year's figures, kept out of sight) is never read unless asked for by name.
+    """
     extents = check_workbook_file(path)
     from python_calamine import CalamineWorkbook
 
@@ -177,32 +333,94 @@ def read_excel_grid(path: Path, sheet: str | None) -> tuple[Grid, str, list[Merg
         names = list(workbook.sheet_names)
         if sheet is not None and sheet not in names:
             raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(names)})", file=path)
-        name = sheet if sheet is not None else names[0]
+        name = sheet if sheet is not None else _first_visible(workbook, names)
         _check_extent(path, name, extents)
         worksheet = workbook.get_sheet_by_name(name)
         cells: list[list[object]] = [list(row) for row in worksheet.to_python(skip_empty_area=False)]
         merged = worksheet.merged_cell_ranges or []
     except InputError:
         raise
+    except OSError as error:
+        raise _damaged_or_unreadable(error, path) from None
     except Exception as error:  # calamine raises its own error types for damaged files
-        raise InputError(
-            f"the workbook cannot be read: it is damaged ({error.__class__.__name__})", file=path
-        ) from None
+        raise _damaged(error, path) from None
     return [(number, row) for number, row in enumerate(cells, start=1)], name, list(merged)
 
 
-def fill_merged(grid: Grid, merged: list[MergedRange], below_row: int) -> None:
-    """Give every cell of a merged range below ``below_row`` (1-based) the value of its top-left cell."""
+def _first_visible(workbook: object, names: list[str]) -> str:
+    """The first visible worksheet (not hidden, not a chart sheet); the first sheet if none is."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    for metadata in getattr(workbook, "sheets_metadata", []):
+        if metadata.visible == SheetVisibleEnum.Visible and metadata.typ == SheetTypeEnum.WorkSheet:
+            return str(metadata.name)
+    return names[0]
+
+
+def fill_merged(
+    grid: Grid,
+    merged: list[MergedRange],
+    below_row: int,
+    fields: Sequence[str],
+    header: Sequence[str],
+    *,
+    path: Path,
+    sheet: str,
+) -> None:
+    """Give every cell of a merged range below ``below_row`` (1-based) the value of its top-left cell,
+    unless that would copy a count.
+
+    ``fields`` says which field each column means (``inhabitants``; ``""`` for none) and ``header``
+    is the file's own header of each column, for the message. Merging is how a sheet shows that
+    several rows share a municipality, a kind or a remark, so text is filled down. A count is never
+    copied: one number merged over two areas is their joint count, and giving it to both counts those
+    inhabitants twice. A cell of a merged range other than its top-left one is refused where its
+    column holds counts:
+
+    - columns meaning inhabitants, households or dwellings (by alias or ``--column`` mapping);
+    - any other column with a header, other than the text fields (code, name, kind, municipality and
+      its code), where the merged value is a number (``int``/``float``), such as a land area.
+
+    The text fields are filled even where the value is a number (a municipality code such as 80).
+    Columns without a header are filled (they are not read).
+    """
     rows = {number: cells for number, cells in grid}
     for (top, left), (bottom, right) in merged:
         if top + 1 <= below_row or top + 1 not in rows or left >= len(rows[top + 1]):
             continue
         value = rows[top + 1][left]
+        number_value = isinstance(value, int | float) and not isinstance(value, bool)
+        for column in range(left, right + 1):
+            field = fields[column] if column < len(fields) else ""
+            counts = field in COUNT_FIELDS or (field not in TEXT_FIELDS and field != "" and number_value)
+            spans_column = bottom > top or column > left  # the range has cells of this column to fill
+            if counts and spans_column:
+                cells = f"{_column_letters(left + 1)}{top + 1}:{_column_letters(right + 1)}{bottom + 1}"
+                own = "each area needs its own count" if bottom > top else "each column needs its own count"
+                raise InputError(
+                    f"cells {cells} are merged: {own}; unmerge them and give every cell its number",
+                    file=path,
+                    sheet=sheet,
+                    row=top + 1,
+                    column=header[column] if column < len(header) else None,
+                )
         for number in range(top + 1, bottom + 2):
-            cells = rows.get(number)
+            cells_of_row = rows.get(number)
             for column in range(left, right + 1):
-                if cells is not None and column < len(cells):
-                    cells[column] = value
+                if cells_of_row is not None and column < len(cells_of_row):
+                    cells_of_row[column] = value
+
+
+def column_fields(header: Sequence[object], mapped: dict[str, str]) -> list[str]:
+    """The field each header cell means: a mapped header's field, else its alias's (``""`` if none).
+
+    ``mapped`` maps normalised headers to fields (``{"aantal personen": "inhabitants"}``).
+    """
+    fields = []
+    for cell in header:
+        text = "" if cell is None else str(cell).strip()
+        fields.append(mapped.get(normalise_header(text), canonical_name(text)) if text else "")
+    return fields
 
 
 def describe_empty_cell(path: Path, sheet: str, row: int, column: int) -> str | None:

@@ -38,15 +38,36 @@ def _field(name: str) -> str:
 
 
 def load_column_file(path: str | Path) -> dict[str, str]:
-    """A mapping file: TOML lines ``field = "header in the file"``, optionally under ``[columns]``."""
+    """A mapping file: TOML lines ``field = "header in the file"``, optionally under ``[columns]``.
+
+    Read as UTF-8 with or without a byte-order mark (Notepad writes one).
+    """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError("column mapping file not found", file=path) from None
+    except IsADirectoryError:
+        raise InputError("expected a column mapping file, got a directory", file=path) from None
+    except OSError as error:
+        reason = error.strerror or error.__class__.__name__
+        raise InputError(f"cannot read the column mapping file: {reason}", file=path) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(f"not a valid column mapping (TOML): {error}", file=path) from None
     table = data.get("columns", data)
+    if not isinstance(table, dict):
+        raise InputError(
+            "'columns' must be a section of field = \"header\" lines, not one value: "
+            'write [columns] and below it e.g. inhabitants = "Inwoners"',
+            file=path,
+            key="columns",
+        )
+    if table is not data and len(data) > 1:
+        outside = ", ".join(key for key in data if key != "columns")
+        raise InputError(
+            f"keys outside [columns] ({outside}) would be ignored; put every field under [columns]",
+            file=path,
+        )
     mapping = {}
     for field, header in table.items():
         if not isinstance(header, str) or not header.strip():
@@ -59,10 +80,27 @@ def load_column_file(path: str | Path) -> dict[str, str]:
     return mapping
 
 
-def apply_mapping(frame: pd.DataFrame, mapping: Mapping[str, str], where: dict[str, Any]) -> pd.DataFrame:
-    """Rename mapped headers to their field; other columns that would mean a mapped field are dropped."""
+def apply_mapping(
+    frame: pd.DataFrame, mapping: Mapping[str, str], where: dict[str, Any]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename mapped headers to their field; other columns that would mean a mapped field are dropped.
+
+    Also returns each mapped field's header as the file has it (``{"inhabitants": "Aantal personen"}``)
+    so that messages name the column the user sees. One column mapped to two fields is an error.
+    """
     if not mapping:
-        return frame
+        return frame, {}
+    fields_of: dict[str, list[str]] = {}
+    for field, header in mapping.items():
+        fields_of.setdefault(normalise_header(header), []).append(field)
+    for header, fields in fields_of.items():
+        if len(fields) > 1:
+            named = next(h for f, h in mapping.items() if normalise_header(h) == header)
+            raise InputError(
+                f"the column mapping gives the column '{named}' to {' and '.join(fields)}; "
+                "a column can hold one field only",
+                **where,
+            )
     by_header = {normalise_header(header): str(header) for header in frame.columns}
     renames: dict[str, str] = {}
     for field, header in mapping.items():
@@ -75,4 +113,5 @@ def apply_mapping(frame: pd.DataFrame, mapping: Mapping[str, str], where: dict[s
             )
         renames[found] = field
     shadowed = [str(h) for h in frame.columns if str(h) not in renames and canonical_name(h) in mapping]
-    return frame.drop(columns=shadowed).rename(columns=renames)
+    original = {field: header.strip() for header, field in renames.items()}
+    return frame.drop(columns=shadowed).rename(columns=renames), original

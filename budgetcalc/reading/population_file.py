@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from budgetcalc.errors import InputError
 from budgetcalc.population import Population, canonical_columns
 from budgetcalc.reading.excel_source import describe_empty_cell
 from budgetcalc.reading.mapping import apply_mapping
-from budgetcalc.reading.selection import Selection, select_rows
+from budgetcalc.reading.selection import Selection, select_rows, totals_lookalikes
 from budgetcalc.reading.table import RawTable, read_table
 
 
@@ -31,18 +32,21 @@ def read_population(
     ``level`` keeps one CBS level (gemeente, wijk, buurt), ``municipality`` one municipality (code
     ``GM0080`` or name), ``columns`` maps fields to the file's own headers, and ``skip_suppressed``
     leaves out areas whose inhabitants CBS did not publish (they are listed as skipped).
+    Errors about a mapped column name the file's header (``Aantal personen``), not the field.
+    A row whose inhabitants equal the sum of all other areas gets a warning (a totals row?).
     """
     table = read_table(path, sheet=sheet, columns=columns)
     where: dict[str, Any] = {"file": table.file, "sheet": table.sheet}
     frame = pd.DataFrame(table.rows, columns=pd.Index(table.header), dtype=object)
-    frame = apply_mapping(frame, columns or {}, where)
+    frame, mapped_headers = apply_mapping(frame, columns or {}, where)
     renamed, headers = canonical_columns(frame, where)
+    headers = {**headers, **mapped_headers}
     selected = select_rows(renamed, table.row_numbers, Selection(level, municipality, skip_suppressed), where)
     if selected.frame.empty:
         left_out = "; ".join(notice.text("en") for notice in selected.notices)
         raise InputError(f"no areas left to allocate ({left_out})", **where)
     try:
-        return Population.from_frame(
+        population = Population.from_frame(
             selected.frame,
             kind=kind,
             source=table.file,
@@ -54,6 +58,10 @@ def read_population(
         )
     except InputError as error:
         raise _explain_empty_excel_cell(error, table) from None
+    lookalikes = totals_lookalikes([int(count) for count in population.frame["inhabitants"]], population.rows)
+    if not lookalikes:
+        return population
+    return dataclasses.replace(population, warnings=(*population.warnings, *lookalikes))
 
 
 def _explain_empty_excel_cell(error: InputError, table: RawTable) -> InputError:

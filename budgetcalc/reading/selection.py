@@ -104,10 +104,34 @@ def select_rows(
 
 
 def _is_totals_row(code: str, name: str) -> bool:
-    """A row adding up the others: 'Totaal' as its code or name, or figures without code and name."""
-    if TOTAL_WORDS.match(code) or (not code and TOTAL_WORDS.match(name)):
+    """A row adding up the others: 'Totaal' as its code, or as its name where the code is missing or
+    a placeholder (``-``, ``–``, ``*``, ``x``: no letter or digit, or a suppression mark); or figures
+    without code and name."""
+    if TOTAL_WORDS.match(code):
         return True
-    return not code and not name
+    no_code = not any(character.isalnum() for character in code) or is_suppressed(code)
+    return no_code and (not name or bool(TOTAL_WORDS.match(name)))
+
+
+def totals_lookalikes(counts: Sequence[int], rows: Sequence[int]) -> list[Notice]:
+    """A warning for each row whose inhabitants equal the sum of all the other rows: a totals row
+    under a name no rule recognises (``Gemeente``, ``Alle dorpen``)?
+
+    A warning, not an error: with three or more areas the match can be a coincidence (a town as
+    large as its villages together), and there is no option to overrule an error. It shows on the
+    terminal and in the report, next to the grand total that such a row would double. Two areas
+    (always equal when they are) and an all-zero table are not checked.
+    """
+    if len(counts) < 3:
+        return []
+    total = sum(counts)
+    if not total:
+        return []
+    return [
+        Notice("totals_lookalike", {"row": row, "inhabitants": count})
+        for count, row in zip(counts, rows, strict=True)
+        if 2 * count == total
+    ]
 
 
 def _by_level(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from budgetcalc.columns import ALIASES, canonical_name, normalise_header
 from budgetcalc.errors import InputError
-from budgetcalc.reading.csv_source import Grid, read_csv_grid
-from budgetcalc.reading.excel_source import fill_merged, read_excel_grid
+from budgetcalc.reading.csv_source import Grid, cannot_read, read_csv_grid
+from budgetcalc.reading.excel_source import column_fields, fill_merged, read_excel_grid
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -35,23 +35,29 @@ def read_table(
     """Read a ``.csv``, ``.xlsx`` or ``.xlsm`` file; the header is the first row that names known columns.
 
     ``columns`` maps fields to the file's own headers (``{"inhabitants": "Aantal personen"}``); such
-    headers count as known when the header row is looked for.
+    headers count as known when the header row is looked for. Merged cells below the header are
+    filled down, except where that would copy a count (see :func:`fill_merged`).
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    if path.is_dir():
-        raise InputError("expected a spreadsheet file, got a directory", file=path)
-    suffix = path.suffix.lower()
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    if suffix in EXCEL_SUFFIXES:
-        grid, sheet_name, merged = read_excel_grid(path, sheet)
-    elif suffix in CSV_SUFFIXES:
-        if sheet is not None:
-            raise InputError("--sheet applies to Excel workbooks only", file=path)
-        grid, sheet_name = read_csv_grid(path), None
-    else:
-        raise InputError(f"unsupported file type '{path.suffix}'; expected .xlsx, .xlsm or .csv", file=path)
+    try:
+        if not path.exists():
+            raise InputError("file not found", file=path)
+        if path.is_dir():
+            raise InputError("expected a spreadsheet file, got a directory", file=path)
+        suffix = path.suffix.lower()
+        merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        if suffix in EXCEL_SUFFIXES:
+            grid, sheet_name, merged = read_excel_grid(path, sheet)
+        elif suffix in CSV_SUFFIXES:
+            if sheet is not None:
+                raise InputError("--sheet applies to Excel workbooks only", file=path)
+            grid, sheet_name = read_csv_grid(path), None
+        else:
+            raise InputError(
+                f"unsupported file type '{path.suffix}'; expected .xlsx, .xlsm or .csv", file=path
+            )
+    except OSError as error:  # no permission, an I/O error: the file system's reason, no traceback
+        raise cannot_read(error, path) from None
     rows = [(number, cells) for number, cells in grid if not _is_empty(cells)]
     if not rows:
         raise InputError(
@@ -59,7 +65,11 @@ def read_table(
         )
     header_index = _find_header(rows, columns or {}, path, sheet_name)
     header_row, header_cells = rows[header_index]
-    fill_merged(grid, merged, below_row=header_row)
+    if merged and sheet_name is not None:
+        mapped = {normalise_header(header): field for field, header in (columns or {}).items()}
+        header_texts = ["" if cell is None else str(cell).strip() for cell in header_cells]
+        fields = column_fields(header_cells, mapped)
+        fill_merged(grid, merged, header_row, fields, header_texts, path=path, sheet=sheet_name)
     return _table(header_row, header_cells, rows[header_index + 1 :], path, sheet_name)
 
 
