@@ -147,3 +147,26 @@ def test_a_report_that_cannot_be_written_is_one_error_line_and_no_summary(tmp_pa
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_the_same_input_bytes_give_the_same_report_wherever_the_file_lies(tmp_path: Path) -> None:
+    import hashlib
+    import json
+    import shutil
+
+    source = Path("data/leeuwarden-wijken-2024.xlsx")
+    elsewhere = tmp_path / "elders" / source.name
+    elsewhere.parent.mkdir()
+    shutil.copy(source, elsewhere)
+    reports = []
+    for number, population in enumerate((source.resolve(), elsewhere)):
+        target = tmp_path / f"rapport-{number}.json"
+        result = CliRunner().invoke(
+            app, ["allocate", str(population), "--rules", "rules/leeuwarden-2015.toml", "-o", str(target)]
+        )
+        assert result.exit_code == 0, result.output
+        reports.append(target.read_bytes())
+    assert reports[0] == reports[1]
+    recorded = json.loads(reports[0])["population"]
+    assert recorded["file"] == source.name
+    assert recorded["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()

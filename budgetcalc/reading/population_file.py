@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ def read_population(
             notices=selected.notices,
             headers=headers,
             rows_read=len(table.rows),
+            digest=_sha256(Path(table.file)),
         )
     except InputError as error:
         raise _explain_empty_excel_cell(error, table) from None
@@ -62,6 +64,15 @@ def read_population(
     if not lookalikes:
         return population
     return dataclasses.replace(population, warnings=(*population.warnings, *lookalikes))
+
+
+def _sha256(path: Path) -> str:
+    """The file's SHA-256, so a report says exactly which bytes it was computed from."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _explain_empty_excel_cell(error: InputError, table: RawTable) -> InputError:

@@ -44,6 +44,7 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
         "ruleset": allocation.ruleset.model_dump(mode="json", by_alias=True, exclude_none=True),
         "population": {
             "file": Path(allocation.population.source).name if allocation.population.source else None,
+            "sheet": allocation.population.sheet,
             "sha256": allocation.population.digest,
             "areas": len(allocation),
         },

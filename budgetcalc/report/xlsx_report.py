@@ -201,9 +201,11 @@ def _fitting(texts: list[str], title: str, least: int, most: int) -> int:
 
 def _file_and_digest(allocation: Allocation) -> str:
     """The input's file name and SHA-256: the same bytes give the same report wherever they lie."""
-    source, digest = allocation.population.source, allocation.population.digest
-    name = Path(source).name if source else ""
-    return f"{name}\nSHA-256 {digest}" if digest else name
+    population = allocation.population
+    name = Path(population.source).name if population.source else ""
+    if population.sheet:
+        name += f" ({population.sheet})"
+    return f"{name}\nSHA-256 {population.digest}" if population.digest else name
 
 
 def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
