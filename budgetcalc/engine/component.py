@@ -13,6 +13,7 @@ from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray, Fixed, Int64Array
 from budgetcalc.money import decimal_to_cents, round_to_step
 from budgetcalc.population import Population
+from budgetcalc.ruleset.amount import Amount
 from budgetcalc.ruleset.model import AreaException, Component
 
 RAISED_TO_MINIMUM = -1
@@ -76,7 +77,7 @@ def evaluate_component(
     if staffel is not None:
         exact = exact + staffel.fixed + staffel.rate
     rounded = _round(rule, exact, population, applies, used_in)
-    bounded, bound = _bound(rule, rounded, applies)
+    bounded, bound = clamp(rounded, applies, rule.minimum, rule.maximum)
     for position, entry in exceptions.items():
         bounded[position] = decimal_to_cents(entry.amount.value)
     cents = np.where(applies | exception, bounded, 0).astype(np.int64)
@@ -144,16 +145,19 @@ def _round(
     return exact.to_cents()
 
 
-def _bound(rule: Component, cents: Int64Array, applies: BoolArray) -> tuple[Int64Array, Int64Array]:
+def clamp(
+    cents: Int64Array, applies: BoolArray, minimum: Amount | None, maximum: Amount | None
+) -> tuple[Int64Array, Int64Array]:
+    """Raise to ``minimum`` and lower to ``maximum`` where ``applies``; also which bound acted, per area."""
     bounded = cents.copy()
     bound = np.zeros(cents.size, dtype=np.int64)
-    if rule.minimum is not None:
-        low = decimal_to_cents(rule.minimum.value)
+    if minimum is not None:
+        low = decimal_to_cents(minimum.value)
         raise_mask = applies & (bounded < low)
         bounded[raise_mask] = low
         bound[raise_mask] = RAISED_TO_MINIMUM
-    if rule.maximum is not None:
-        high = decimal_to_cents(rule.maximum.value)
+    if maximum is not None:
+        high = decimal_to_cents(maximum.value)
         lower_mask = applies & (bounded > high)
         bounded[lower_mask] = high
         bound[lower_mask] = LOWERED_TO_MAXIMUM

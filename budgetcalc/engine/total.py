@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM
+from budgetcalc.engine.component import clamp
 from budgetcalc.exact import BoolArray, Fixed, Int64Array
 from budgetcalc.money import decimal_to_cents, round_to_step
 from budgetcalc.ruleset.model import AreaException, RuleSet
@@ -34,19 +34,10 @@ def apply_total(
     """
     rule = ruleset.total
     rounded = component_sum.copy()
-    bound = np.zeros(component_sum.size, dtype=np.int64)
     if rule is not None and rule.rounding is not None:
         rounded = round_to_step(Fixed.from_cents(component_sum), rule.rounding.step.value, rule.rounding.mode)
         rounded = np.where(receives, rounded, component_sum).astype(np.int64)
-    cents = rounded.copy()
-    if rule is not None and rule.minimum is not None:
-        raise_mask = receives & (cents < decimal_to_cents(rule.minimum.value))
-        bound[raise_mask] = RAISED_TO_MINIMUM
-        cents[raise_mask] = decimal_to_cents(rule.minimum.value)
-    if rule is not None and rule.maximum is not None:
-        lower_mask = receives & (cents > decimal_to_cents(rule.maximum.value))
-        bound[lower_mask] = LOWERED_TO_MAXIMUM
-        cents[lower_mask] = decimal_to_cents(rule.maximum.value)
+    cents, bound = clamp(rounded, receives, rule.minimum if rule else None, rule.maximum if rule else None)
     exception = np.zeros(component_sum.size, dtype=np.bool_)
     for position, entry in exceptions.items():
         cents[position] = decimal_to_cents(entry.amount.value)
