@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from budgetcalc.errors import InputError
 from budgetcalc.reading import load_column_file, read_population
 from budgetcalc.reading.csv_source import read_csv_grid
-from budgetcalc.reading.excel_source import check_workbook_file
+from budgetcalc.reading.workbook_safety import check_workbook_file
 
 SHEET_XML = "xl/worksheets/sheet1.xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
