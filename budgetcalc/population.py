@@ -235,7 +235,7 @@ def _column_numbers(
             raise InputError(f"expected 0 or more, got {_shown(value)}", **location)
         if number > MAX_COUNT:
             raise InputError(f"{_shown(value)} is too large to be real (more than {MAX_COUNT:,})", **location)
-        if decimal_places(number) > MAX_DECIMALS:
+        if not whole and decimal_places(number) > MAX_DECIMALS:  # whole numbers have none
             raise InputError(
                 f"{_shown(value)} has more than {MAX_DECIMALS} decimals; round it in the file", **location
             )
