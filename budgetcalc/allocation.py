@@ -118,11 +118,14 @@ class Allocation:
         return frame
 
     def brackets(self) -> list[str]:
-        """Per area, the staffel brackets used, e.g. ``basisbedrag [500, 5000)``."""
+        """Per area, the staffel brackets used, e.g. ``Basisbedrag [500, 5000)`` (by component label)."""
         staffels = [
             (
                 component.bracket.tolist(),
-                [f"{component.name} {b.describe()}" for b in component.rule.staffel.brackets],
+                [
+                    f"{component.rule.label or component.name} {b.describe()}"
+                    for b in component.rule.staffel.brackets
+                ],
             )
             for component in self.components
             if component.rule.staffel is not None
