@@ -44,8 +44,7 @@ def _euro_at(values: Fixed, position: int, lang: Lang) -> str:
 def _number_at(values: Fixed, position: int, lang: Lang) -> str:
     """``format_number(values.decimal_at(position), lang)``; whole counts without Decimal."""
     if values.scale == 0:
-        text = f"{int(values.units[position]):,}"
-        return text.replace(",", ".") if lang == "nl" else text
+        return format_number(int(values.units[position]), lang)
     return format_number(values.decimal_at(position), lang)
 
 

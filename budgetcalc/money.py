@@ -86,7 +86,9 @@ def format_euro(amount: int | Decimal, lang: str = "nl") -> str:
 
 def format_number(value: Decimal | int, lang: str = "nl") -> str:
     """A count or rate for people: ``1.234`` / ``1,68`` (nl) or ``1,234`` / ``1.68`` (en)."""
-    text = f"{value:,}" if isinstance(value, int) else f"{value.normalize():,f}"
+    if isinstance(value, int):  # no decimal point: only the grouping differs
+        return f"{value:,}".replace(",", ".") if lang == "nl" else f"{value:,}"
+    text = f"{value.normalize():,f}"
     if lang == "nl":
         return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text
