@@ -109,6 +109,13 @@ def allocate(
         bool,
         typer.Option("--skip-suppressed", help="Leave out areas whose inhabitants CBS suppressed ('.')."),
     ] = False,
+    allow_other_municipality: Annotated[
+        bool,
+        typer.Option(
+            "--allow-other-municipality",
+            help="Apply the rules to areas of another municipality than the rule file's, on purpose.",
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
     """Compute every area's budget and write the allocation report."""
@@ -117,6 +124,7 @@ def allocate(
     from budgetcalc.errors import OutputError
     from budgetcalc.reading import load_column_file, parse_column_options, read_population
     from budgetcalc.report import ReportFormat, check_target, write_report
+    from budgetcalc.scope import narrow_to_ruleset
 
     def run() -> None:
         chosen = _choose_format(output, report_format)
@@ -135,7 +143,9 @@ def allocate(
             columns=mapping,
             skip_suppressed=skip_suppressed,
         )
-        result = run_allocation(people, ruleset)
+        if municipality is None and not allow_other_municipality:
+            people = narrow_to_ruleset(people, ruleset)  # a file of many municipalities: the rule set's
+        result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
         write_report(result, target, ReportFormat(chosen), lang.value, force=force)
         _print_summary(result, lang.value)
         typer.echo(("Rapport geschreven: " if lang is Language.nl else "Report written: ") + str(target))

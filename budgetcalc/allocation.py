@@ -18,6 +18,7 @@ from budgetcalc.money import cents_to_decimal
 from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import RuleSet
+from budgetcalc.scope import Scope, ScopeStatus
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Allocation:
     total: TotalResult
     expectations: tuple[ExpectationResult, ...]
     engine_notices: tuple[Notice, ...] = ()
+    scope: Scope | None = None
+    """How the areas' municipalities relate to the rule set's (None: not checked)."""
 
     def __len__(self) -> int:
         return len(self.population)
@@ -149,10 +152,21 @@ class Allocation:
         left_out = sum(
             int(notice.values["count"])
             for notice in self.population.warnings
-            if notice.key in ("rows_skipped", "rows_not_selected")
+            if notice.key in ("rows_skipped", "rows_not_selected", "rows_other_municipality")
         )
         ok = len(self) == len(self.population.frame) and read == len(self) + left_out
         return Check("check_rows", ok, f"{read} = {len(self)} + {left_out}")
+
+    def _municipality_check(self) -> list[Check]:
+        """Whether the areas lie in the rule set's municipality; no line for a national rule set."""
+        scope = self.scope
+        if scope is None or scope.status is ScopeStatus.NATIONAL:
+            return []
+        if scope.status is ScopeStatus.UNKNOWN:
+            return [Check("check_municipality_unknown", None, scope.rule.describe())]
+        if scope.status is ScopeStatus.MATCHES:
+            return [Check("check_municipality", True, scope.rule.describe())]
+        return [Check("check_municipality", False, f"{scope.rule.describe()} / {scope.describe_others()}")]
 
     def _sum_of_columns(self) -> int:
         """The grand total added up column by column: components, adjustments, exception totals."""
@@ -168,6 +182,7 @@ class Allocation:
         total = Decimal(self.grand_total_cents) / 100
         result = [
             self._rows_check(),
+            *self._municipality_check(),
             Check("check_sum", self._sum_of_columns() == self.grand_total_cents, f"{total:.2f}"),
             Check("check_parts", mismatched == 0, f"{mismatched}"),
         ]

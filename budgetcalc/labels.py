@@ -58,6 +58,14 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Each area's total is the sum of its parts",
     ),
     "check_expected": ("Gepubliceerd bedrag", "Published amount"),
+    "check_municipality": (
+        "Gebieden liggen in de gemeente van de regeling",
+        "Areas lie in the rule set's municipality",
+    ),
+    "check_municipality_unknown": (
+        "Gemeente van de gebieden niet bekend (niet gecontroleerd)",
+        "Municipality of the areas not given (not checked)",
+    ),
     "input_warning": ("Invoer", "Input"),
     # explanation phrases
     "fixed": ("vast bedrag", "fixed amount"),

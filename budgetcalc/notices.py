@@ -22,6 +22,10 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "{count} rij(en) vallen buiten de selectie ({selection})",
         "{count} row(s) outside the selection ({selection})",
     ),
+    "rows_other_municipality": (
+        "{count} rij(en) van andere gemeenten weggelaten: de regeling geldt voor {municipality}",
+        "{count} row(s) of other municipalities left out: the rule set is for {municipality}",
+    ),
     "repeated_names": (
         "{count} naam/namen komen meer dan eens voor binnen een gemeente (bijv. {examples}); "
         "de gebieden zijn te onderscheiden aan hun code",

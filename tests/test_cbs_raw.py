@@ -50,7 +50,7 @@ def clean_wijken() -> Population:
 
 @pytest.fixture(scope="module")
 def raw_wijk_allocation(raw: dict[str, Population]) -> Allocation:
-    return allocate(raw["wijk"], load_ruleset(HOGELAND))
+    return allocate(raw["wijk"], load_ruleset(HOGELAND), allow_other_municipality=True)
 
 
 def run(*args: str | Path) -> Result:
@@ -113,7 +113,7 @@ def test_wijk_inhabitants_per_municipality(raw: dict[str, Population], clean_wij
 
 
 def test_wijk_budgets_per_municipality(raw_wijk_allocation: Allocation, clean_wijken: Population) -> None:
-    clean = allocate(clean_wijken, load_ruleset(HOGELAND)).to_frame()
+    clean = allocate(clean_wijken, load_ruleset(HOGELAND), allow_other_municipality=True).to_frame()
     raw_frame = raw_wijk_allocation.to_frame()
     assert dict(zip(raw_frame["code"], raw_frame["total"], strict=True)) == dict(
         zip(clean["code"], clean["total"], strict=True)
@@ -149,7 +149,18 @@ def test_gemeente_budgets_under_the_sportakkoord(raw: dict[str, Population]) -> 
 
 @pytest.mark.parametrize("municipality", ["GM0080", "leeuwarden"])
 def test_one_municipality_by_code_or_name(workdir: Path, municipality: str) -> None:
-    result = run(RAW, "--level", "wijk", "--municipality", municipality, "-r", HOGELAND, "-o", "out.csv")
+    result = run(
+        RAW,
+        "--level",
+        "wijk",
+        "--municipality",
+        municipality,
+        "-r",
+        HOGELAND,
+        "-o",
+        "out.csv",
+        "--allow-other-municipality",
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO((workdir / "out.csv").read_text(encoding="utf-8"))))
     assert len(rows) == 22
@@ -170,7 +181,18 @@ def test_the_nederland_row_is_reported_as_skipped(raw: dict[str, Population]) ->
 
 def test_the_nederland_row_is_skipped_with_a_warning_on_the_terminal(workdir: Path) -> None:
     result = run(
-        RAW, "--level", "wijk", "--municipality", "GM0080", "-r", HOGELAND, "-o", "out.csv", "--lang", "en"
+        RAW,
+        "--level",
+        "wijk",
+        "--municipality",
+        "GM0080",
+        "-r",
+        HOGELAND,
+        "-o",
+        "out.csv",
+        "--lang",
+        "en",
+        "--allow-other-municipality",
     )
     assert result.exit_code == 0, result.output
     assert "warning: 1 row(s) skipped, the row for the whole country: row 2" in result.stdout

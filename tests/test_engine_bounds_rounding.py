@@ -147,7 +147,7 @@ def test_components_plus_adjustment_equal_the_total() -> None:
     frame = allocation.to_frame()
     for _, row in frame.iterrows():
         assert row["basis"] + row["inwoners"] + row["total_adjustment"] == row["total"]
-    assert all(check.ok for check in allocation.checks())
+    assert all(check.ok is not False for check in allocation.checks())  # None: not compared
 
 
 def test_no_total_rule_means_no_adjustment_column() -> None:

@@ -16,16 +16,22 @@ from budgetcalc.exact import check_fits, max_abs
 from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import RuleSet
+from budgetcalc.scope import require_scope
 
 
-def allocate(population: Population | pd.DataFrame, ruleset: RuleSet) -> Allocation:
+def allocate(
+    population: Population | pd.DataFrame, ruleset: RuleSet, *, allow_other_municipality: bool = False
+) -> Allocation:
     """Compute every area's budget under ``ruleset``; pure and exact to the cent.
 
     ``population`` may be a validated :class:`Population` or a DataFrame with the columns
     ``code``, ``name``, ``inhabitants`` (and ``kind`` where the rules need it), under any alias.
+    Areas that lie in another municipality than the rule set's are refused, unless
+    ``allow_other_municipality`` says the rules are applied to them on purpose (the checks say so).
     """
     if isinstance(population, pd.DataFrame):
         population = Population.from_frame(population)
+    scope = require_scope(population, ruleset, allow_other_municipality=allow_other_municipality)
     missing = sorted(column for column in ruleset.columns() if column not in population.frame.columns)
     if missing:
         raise AllocationError(
@@ -54,4 +60,4 @@ def allocate(population: Population | pd.DataFrame, ruleset: RuleSet) -> Allocat
         for c in components
         if len(population) and not (c.selected | c.exception).any()
     )
-    return Allocation(population, ruleset, tuple(components), total, expectations, warnings)
+    return Allocation(population, ruleset, tuple(components), total, expectations, warnings, scope)

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 
+from budgetcalc.ruleset.text import LongText
+
 
 def exact_decimal(value: Any) -> Any:
     """Accept int, Decimal or a numeric string; refuse binary floats and booleans."""
@@ -41,8 +43,8 @@ class Amount(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     value: Number
-    source: str | None = None
-    note: str | None = None
+    source: LongText | None = None
+    note: LongText | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -81,10 +83,21 @@ Money = Annotated[Amount, AfterValidator(_money)]
 """An amount of money in a rule file: whole cents."""
 
 
+MAX_RATE_DECIMALS = 10
+"""Decimals a rate may have: enough for any published rate, and exact in int64 with any count."""
+
+
 def _rate(amount: Amount) -> Amount:
     if abs(amount.value) > MAX_EUROS:
         raise ValueError(
             f"{amount.value} is more than {MAX_EUROS:,} euro: too large to be a rate".replace(",", ".")
+        )
+    exponent = amount.value.normalize().as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    if decimals > MAX_RATE_DECIMALS:
+        raise ValueError(
+            f"{amount.value} has too many decimals ({decimals}); a rate may have at most "
+            f"{MAX_RATE_DECIMALS}: round it as the decision does"
         )
     return amount
 

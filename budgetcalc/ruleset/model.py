@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -26,7 +27,11 @@ from pydantic import (
 from budgetcalc.columns import WHOLE_COUNT_COLUMNS, canonical_name
 from budgetcalc.money import CENT, RoundingMode
 from budgetcalc.ruleset.amount import MAX_EUROS, Amount, Money, Number, Rate
+from budgetcalc.ruleset.text import LongText, ShortText
 
+FIRST_DATE = date(1900, 1, 1)
+"""Excel shows no date before 1 January 1900: an earlier one in a rule file is a typing mistake."""
+MUNICIPALITY_CODE = re.compile(r"^GM[0-9]{4}$")
 RESERVED_NAMES = frozenset({"code", "name", "kind", "inhabitants", "total", "total_adjustment"})
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -49,6 +54,15 @@ def _as_tuple(value: Any) -> Any:
 StrList = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
 
 
+def _not_before_1900(value: date) -> date:
+    if value < FIRST_DATE:
+        raise ValueError(f"{value.isoformat()} is before 1900, which Excel cannot show; is the year right?")
+    return value
+
+
+RuleDate = Annotated[date, AfterValidator(_not_before_1900)]
+
+
 class LocatedError(ValueError):
     """A validation error that knows the key it belongs to, below where the validator runs."""
 
@@ -68,7 +82,7 @@ class Rounding(Strict):
 
     step: Amount
     mode: RoundingMode
-    note: str | None = None
+    note: LongText | None = None
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -94,7 +108,7 @@ class Condition(Strict):
     exclude_codes: StrList | None = None
     exclude_names: StrList | None = None
     attribute: dict[Column, StrList] | None = None
-    note: str | None = None
+    note: LongText | None = None
 
     @field_validator("kind")
     @classmethod
@@ -157,9 +171,9 @@ class Bracket(Strict):
     rate: Rate | None = None
     rate_applies_to: RateBase | None = None
     applies_to: Condition | None = None
-    label: str | None = None
-    note: str | None = None
-    source: str | None = None
+    label: ShortText | None = None
+    note: LongText | None = None
+    source: LongText | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -263,8 +277,8 @@ class Staffel(Strict):
 
     per: Column = "inhabitants"
     brackets: list[Bracket] = Field(min_length=1)
-    note: str | None = None
-    source: str | None = None
+    note: LongText | None = None
+    source: LongText | None = None
 
     @model_validator(mode="after")
     def _contiguous(self) -> Self:
@@ -290,7 +304,7 @@ class Staffel(Strict):
 class Component(Strict):
     """One named budget an area receives; its amount is the sum of the terms given."""
 
-    label: str | None = None
+    label: ShortText | None = None
     applies_to: Condition | None = None
     fixed: Money | None = None
     rate: Rate | None = None
@@ -300,8 +314,8 @@ class Component(Strict):
     minimum: Money | None = None
     maximum: Money | None = None
     rounding: Rounding | None = None
-    note: str | None = None
-    source: str | None = None
+    note: LongText | None = None
+    source: LongText | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -345,8 +359,8 @@ class TotalRule(Strict):
     minimum: Money | None = None
     maximum: Money | None = None
     rounding: Rounding | None = None
-    note: str | None = None
-    source: str | None = None
+    note: LongText | None = None
+    source: LongText | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -359,11 +373,11 @@ class TotalRule(Strict):
 class AreaException(Strict):
     """A decided exception: set one area's total (or one component) to a fixed amount."""
 
-    area: str = Field(min_length=1)
+    area: ShortText = Field(min_length=1)
     component: str | None = None
     amount: Money
-    reason: str = Field(min_length=1)
-    source: str | None = None
+    reason: LongText = Field(min_length=1)
+    source: LongText | None = None
 
 
 class Expectation(Strict):
@@ -372,28 +386,43 @@ class Expectation(Strict):
     Without ``area`` it is the published grand total over all areas (and ``inhabitants`` their sum).
     """
 
-    area: str | None = Field(default=None, min_length=1)
+    area: ShortText | None = Field(default=None, min_length=1)
     component: str | None = None
     amount: Money
     inhabitants: int | None = Field(default=None, ge=0)
-    source: str | None = None
-    note: str | None = None
+    source: LongText | None = None
+    note: LongText | None = None
 
 
 class RuleSet(Strict):
     """A decided rule set: metadata, components, total rules, exceptions and published checks."""
 
-    name: str = Field(min_length=1)
-    municipality: str = Field(min_length=1)
-    decision: str = Field(min_length=1)
-    valid_from: date
-    reference_date: date
-    source: str | None = None
-    note: str | None = None
+    name: ShortText = Field(min_length=1)
+    municipality: ShortText = Field(min_length=1)
+    municipality_code: str | None = None
+    """The CBS code of the municipality (``GM1966``): the population's areas are checked against it."""
+    national: bool = False
+    """A national rule set (Sportakkoord): it applies to the areas of every municipality."""
+    decision: LongText = Field(min_length=1)
+    valid_from: RuleDate
+    reference_date: RuleDate
+    source: LongText | None = None
+    note: LongText | None = None
     components: dict[str, Component] = Field(min_length=1)
     total: TotalRule | None = None
     exceptions: list[AreaException] = Field(default_factory=list)
     expected: list[Expectation] = Field(default_factory=list)
+
+    @field_validator("municipality_code")
+    @classmethod
+    def _cbs_code(cls, code: str | None) -> str | None:
+        if code is None:
+            return None
+        if not MUNICIPALITY_CODE.match(code.upper()):
+            raise ValueError(
+                f"expected a CBS municipality code such as GM1966 (GM and four digits), got {code!r}"
+            )
+        return code.upper()
 
     @field_validator("components")
     @classmethod

@@ -1,0 +1,192 @@
+"""The rule set and the population belong together: a rule file's municipality against the areas'.
+
+Expected counts come from the bundled CBS file itself (read with the csv module), not from budgetcalc.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from budgetcalc import AllocationError, allocate, load_ruleset, parse_ruleset
+from budgetcalc.population import Population
+from budgetcalc.scope import ScopeStatus, name_key, narrow_to_ruleset, scope_of
+from cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules"
+DATA = ROOT / "data"
+LEEUWARDEN_WIJKEN = DATA / "leeuwarden-wijken-2024.csv"
+RAW = DATA / "cbs-kwb-2024-statline-raw.csv"
+CLEAN = DATA / "cbs-kwb-2024-inhabitants.csv"
+
+
+def ruleset(municipality: str, code: str | None = None, national: bool = False) -> object:
+    lines = [
+        'name = "Test"',
+        f'municipality = "{municipality}"',
+        *([f'municipality_code = "{code}"'] if code else []),
+        *(["national = true"] if national else []),
+        'decision = "Besluit"',
+        "valid_from = 2024-01-01",
+        "reference_date = 2024-01-01",
+        "[components.vast]",
+        "fixed = 1000",
+    ]
+    return parse_ruleset("\n".join(lines))
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Iterator[Path]:
+    import os
+
+    before = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(before)
+
+
+def run(*args: str | Path) -> object:
+    return CliRunner().invoke(app, ["allocate", *map(str, args)])
+
+
+def clean_rows() -> list[dict[str, str]]:
+    with CLEAN.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+# --- the command line --------------------------------------------------------------------------------
+
+
+def test_another_municipalitys_rules_are_refused_and_nothing_is_written(workdir: Path) -> None:
+    result = run(LEEUWARDEN_WIJKEN, "--rules", RULES / "westerkwartier-2022.toml", "-o", "out.xlsx")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    output = result.output  # type: ignore[attr-defined]
+    assert "Westerkwartier (GM1969)" in output and "GM0080" in output
+    assert "--allow-other-municipality" in output
+    assert "Traceback" not in output
+    assert not (workdir / "out.xlsx").exists()
+
+
+def test_other_municipality_on_purpose_is_computed_and_flagged(workdir: Path) -> None:
+    result = run(
+        LEEUWARDEN_WIJKEN,
+        "--rules",
+        RULES / "westerkwartier-2022.toml",
+        "-o",
+        "out.csv",
+        "--allow-other-municipality",
+        "--lang",
+        "en",
+    )
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    flagged = [line for line in result.output.splitlines() if "rule set's municipality" in line]  # type: ignore[attr-defined]
+    assert len(flagged) == 1 and "GM1969" in flagged[0] and "GM0080" in flagged[0]
+    allocation = allocate(
+        pd.read_csv(LEEUWARDEN_WIJKEN, dtype=str),
+        load_ruleset(RULES / "westerkwartier-2022.toml"),
+        allow_other_municipality=True,
+    )
+    line = next(check for check in allocation.checks() if check.key == "check_municipality")
+    assert line.ok is False and "GM1969" in line.detail and "GM0080" in line.detail
+
+
+def test_a_national_file_is_narrowed_to_the_rule_sets_municipality(workdir: Path) -> None:
+    expected = [
+        row for row in clean_rows() if row["level"] == "wijk" and row["municipality_code"] == "GM1966"
+    ]
+    all_wijken = [row for row in clean_rows() if row["level"] == "wijk"]
+    result = run(
+        RAW, "--level", "wijk", "--rules", RULES / "het-hogeland-2021.toml", "-o", "out.csv", "--lang", "en"
+    )
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    with (workdir / "out.csv").open(encoding="utf-8", newline="") as stream:
+        written = list(csv.DictReader(stream))
+    assert {row["code"] for row in written} == {row["code"] for row in expected}
+    left_out = len(all_wijken) - len(expected)
+    assert f"{left_out} row(s) of other municipalities left out" in result.output  # type: ignore[attr-defined]
+
+
+def test_the_narrowed_rows_are_accounted_for_in_the_rows_check() -> None:
+    from budgetcalc.reading import read_population
+
+    population = read_population(RAW, level="wijk")
+    narrowed = narrow_to_ruleset(population, load_ruleset(RULES / "het-hogeland-2021.toml"))
+    allocation = allocate(narrowed, load_ruleset(RULES / "het-hogeland-2021.toml"))
+    checks = {check.key: check for check in allocation.checks()}
+    assert checks["check_rows"].ok is True
+    assert checks["check_municipality"].ok is True
+
+
+def test_a_national_rule_set_takes_every_municipality() -> None:
+    population = Population.from_frame(pd.read_csv(CLEAN, dtype={"code": str}))
+    allocation = allocate(population, load_ruleset(RULES / "sportakkoord-2019.toml"))
+    assert not [check for check in allocation.checks() if check.key.startswith("check_municipality")]
+
+
+# --- the library ---------------------------------------------------------------------------------------
+
+
+def test_allocate_refuses_a_mix_and_names_the_option() -> None:
+    frame = pd.read_csv(CLEAN, dtype={"code": str})
+    wijken = frame[frame["level"] == "wijk"]
+    with pytest.raises(AllocationError, match="--municipality"):
+        allocate(wijken, load_ruleset(RULES / "het-hogeland-2021.toml"))
+
+
+def test_without_any_municipality_it_says_not_checked() -> None:
+    frame = pd.DataFrame({"code": ["D01", "D02"], "naam": ["Adorp", "Baflo"], "inwoners": [664, 2760]})
+    allocation = allocate(frame, ruleset("Het Hogeland", "GM1966"))
+    line = next(check for check in allocation.checks() if check.key.startswith("check_municipality"))
+    assert line.key == "check_municipality_unknown" and line.ok is None
+
+
+def test_names_are_compared_as_people_write_them() -> None:
+    frame = pd.DataFrame(
+        {"code": ["A1"], "naam": ["Sneek"], "gemeente": ["Gemeente Sudwest fryslan"], "inwoners": [34_000]}
+    )
+    assert scope_of(Population.from_frame(frame), ruleset("Súdwest-Fryslân")).status is ScopeStatus.MATCHES
+    assert name_key("Súdwest-Fryslân") == name_key("gemeente SUDWEST FRYSLAN")
+
+
+def test_codes_decide_over_names() -> None:
+    frame = pd.DataFrame(
+        {
+            "code": ["A1"],
+            "naam": ["Dorp"],
+            "gemeente": ["Het Hogeland"],
+            "gemeentecode": ["GM0080"],
+            "inwoners": [100],
+        }
+    )
+    with pytest.raises(AllocationError, match="GM0080"):
+        allocate(frame, ruleset("Het Hogeland", "GM1966"))
+
+
+def test_amsterdams_lettered_wijk_codes_carry_its_municipality() -> None:
+    frame = pd.DataFrame({"code": ["WK0363AF", "BU0363AF01"], "naam": ["a", "b"], "inwoners": [1, 2]})
+    scope = scope_of(Population.from_frame(frame), ruleset("Amsterdam", "GM0363"))
+    assert scope.status is ScopeStatus.MATCHES
+
+
+@pytest.mark.parametrize("path", sorted(RULES.glob("*.toml")), ids=lambda path: path.stem)
+def test_every_shipped_rule_file_names_its_municipality_code_or_is_national(path: Path) -> None:
+    rules = load_ruleset(path)
+    assert rules.national or rules.municipality_code
+
+
+def test_a_malformed_municipality_code_is_refused_with_its_line() -> None:
+    from budgetcalc import RuleError
+
+    with pytest.raises(RuleError, match=r"line 3.*municipality_code.*GM and four digits"):
+        parse_ruleset(
+            'name = "x"\nmunicipality = "y"\nmunicipality_code = "0080"\ndecision = "d"\n'
+            "valid_from = 2024-01-01\nreference_date = 2024-01-01\n[components.a]\nfixed = 1\n"
+        )
