@@ -35,7 +35,6 @@ MAX_TEXT = 200
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 """Control characters other than tab, line breaks and form feed (which count as spaces)."""
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -212,7 +211,7 @@ def normal_text(text: str) -> str:
     through here before they are compared."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", _invisible().sub("", text))
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def cell_text(value: object) -> str:
