@@ -23,6 +23,7 @@ _ODD_BYTE = re.compile("[\udc80-\udcff]")
 """A byte that is not UTF-8, as ``bytes.decode("utf-8", "surrogateescape")`` keeps it."""
 _UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
 """A character that took two or more bytes of valid UTF-8 (é, ë, –, a byte-order mark)."""
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 _CELL_END = re.compile('[;,\t"\r\n]')
 SAVE_AS_UTF8 = "save the file as UTF-8 (Excel: 'CSV UTF-8')"
@@ -71,7 +72,7 @@ def decode(data: bytes, path: Path) -> tuple[str, tuple[Notice, ...]]:
             file=path,
             row=line,
         ) from None
-    first = _UTF8_LETTER.search(text)
+    first = _NON_ASCII.search(text)
     assert first is not None  # there were bytes above 127
     line, _ = _place(text[: first.start()])
     start = max(

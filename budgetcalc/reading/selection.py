@@ -14,7 +14,7 @@ import pandas as pd
 from budgetcalc.errors import InputError
 from budgetcalc.notices import Notice, examples
 from budgetcalc.numbers import is_suppressed
-from budgetcalc.population import normal_text, text_cells
+from budgetcalc.population import TEXT_FIELDS, normal_text, text_cells
 
 CBS_LEVELS = ("gemeente", "wijk", "buurt")
 CBS_CODE = re.compile(r"^(GM|WK|BU)(\d{4})", re.IGNORECASE)
@@ -67,7 +67,7 @@ def select_rows(
     """
     texts = {
         column: text_cells(frame[column], (headers or {}).get(column, column), rows, where)
-        for column in ("code", "name", "kind", "municipality", "municipality_code")
+        for column in TEXT_FIELDS
         if column in frame.columns
     }
     blank = [""] * len(frame)
@@ -196,8 +196,9 @@ def _municipality_keys(texts: Mapping[str, list[str]], codes: list[str]) -> list
     """Per row, the names and codes its municipality goes by (casefolded)."""
     keys: list[set[str]] = [set() for _ in codes]
     for column in ("municipality", "municipality_code"):
-        for found, value in zip(keys, texts.get(column, ()), strict=False):
-            found.add(value.casefold())
+        if column in texts:
+            for found, value in zip(keys, texts[column], strict=True):
+                found.add(value.casefold())
     for found, code in zip(keys, codes, strict=True):
         match = CBS_CODE.match(code)
         if match:
