@@ -42,9 +42,32 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "onderdeel '{component}' geldt voor geen enkel gebied; controleer 'applies_to'",
         "component '{component}' applies to no area; check its applies_to",
     ),
-    # reasons for skipped rows
-    "reason_national": ("de regel voor heel Nederland", "the row for the whole country"),
-    "reason_totals": ("een totaalregel", "a totals row"),
+    "read_as_windows_1252": (
+        "het bestand is geen UTF-8 en is gelezen als Windows-1252 (bijv. '{example}' in rij {row}); "
+        "controleer of namen met letters als é en ë goed zijn overgekomen, of sla het bestand op als "
+        "UTF-8 (Excel: 'CSV UTF-8')",
+        "the file is not UTF-8 and was read as Windows-1252 (e.g. '{example}' on row {row}); check that "
+        "names with letters such as é and ë came through right, or save the file as UTF-8 "
+        "(Excel: 'CSV UTF-8')",
+    ),
+    # reasons for skipped rows, worded with the notice's values
+    "reason_national_code": (
+        "de regel voor heel Nederland (code {code})",
+        "the row for the whole country (code {code})",
+    ),
+    "reason_national_name": (
+        "de regel voor heel Nederland (naam '{name}', soort '{kind}', geen gemeentecode)",
+        "the row for the whole country (name '{name}', kind '{kind}', no municipality code)",
+    ),
+    "reason_totals_code": ("een totaalregel (code '{code}')", "a totals row (code '{code}')"),
+    "reason_totals_name": (
+        "een totaalregel (geen gebiedscode, naam '{name}')",
+        "a totals row (no area code, name '{name}')",
+    ),
+    "reason_totals_blank": (
+        "een totaalregel (geen gebiedscode en geen naam)",
+        "a totals row (no area code and no name)",
+    ),
     "reason_suppressed": (
         "aantal inwoners niet gepubliceerd (geheim of onbekend)",
         "inhabitants suppressed (secret or unknown)",
@@ -62,7 +85,7 @@ class Notice:
     def text(self, lang: Lang = "en") -> str:
         dutch, english = _TEMPLATES[self.key]
         values = {
-            name: _translate(value, lang) if name == "reason" else value
+            name: _translate(value, lang).format(**self.values) if name == "reason" else value
             for name, value in self.values.items()
         }
         return (dutch if lang == "nl" else english).format(**values)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import re
+import sys
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +26,15 @@ MAX_DECIMALS = 6
 
 MAX_COUNT = 50_000_000
 """No Dutch area has more inhabitants (or households, dwellings) than this: larger is a mistake."""
+
+TEXT_FIELDS = ("code", "name", "kind", "municipality", "municipality_code")
+"""Columns read as text, as a person reads it (see :func:`normal_text`)."""
+
+MAX_TEXT = 200
+"""No area code, name or kind (or municipality) is longer: a longer cell is the wrong column or garbage."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+"""Control characters other than tab, line breaks and form feed (which count as spaces)."""
 
 
 @dataclass(frozen=True)
@@ -76,22 +89,27 @@ class Population:
                     f"required column '{required}' is missing (found: {', '.join(headers.values())})",
                     **where,
                 )
-        table = pd.DataFrame(index=pd.RangeIndex(len(renamed)))
-        table["code"] = _text_column(renamed["code"], headers["code"], row_numbers, where, required=True)
-        table["name"] = _text_column(renamed["name"], headers["name"], row_numbers, where, required=False)
+        columns: dict[str, Any] = {
+            "code": _text_column(renamed["code"], headers["code"], row_numbers, where, required=True),
+            "name": _text_column(renamed["name"], headers["name"], row_numbers, where, required=False),
+        }
+        default_kind = cell_text(kind).lower() if kind is not None else ""
         if "kind" in renamed.columns:
             kinds = _text_column(renamed["kind"], headers["kind"], row_numbers, where, required=kind is None)
-            if kind is not None:
-                kinds = [value or kind.strip().lower() for value in kinds]
-            table["kind"] = [value.lower() for value in kinds]
+            columns["kind"] = [(value or default_kind).lower() for value in kinds]
         else:
-            table["kind"] = (kind or "").strip().lower()
-        table["inhabitants"] = _integer_column(
+            columns["kind"] = [default_kind] * len(renamed)
+        columns["inhabitants"] = _integer_column(
             renamed["inhabitants"], headers["inhabitants"], row_numbers, where
         )
         for column in renamed.columns:
-            if column not in table.columns:
-                table[column] = renamed[column].to_numpy(dtype=object)
+            if column in columns:
+                continue
+            if column in TEXT_FIELDS:
+                columns[column] = text_cells(renamed[column], headers[column], row_numbers, where)
+            else:
+                columns[column] = renamed[column].to_numpy(dtype=object)
+        table = pd.DataFrame(columns, index=pd.RangeIndex(len(renamed)))  # in one go: no fragmentation
         _check_unique_codes(table, headers["code"], row_numbers, where)
         read = rows_read if rows_read is not None else len(table)
         return cls(
@@ -174,21 +192,87 @@ def _shown(value: object) -> str:
     return repr(value)
 
 
+class TextError(ValueError):
+    """A text cell that cannot be an area's code, name or kind; the message says why."""
+
+
+@functools.cache
+def _invisible() -> re.Pattern[str]:
+    """Every format character (Unicode category Cf): zero-width spaces and joiners, byte-order marks,
+    soft hyphens, bidi controls. Built once, when the first text outside ASCII is read."""
+    found = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"]
+    return re.compile("[" + "".join(re.escape(character) for character in found) + "]")
+
+
+def normal_text(text: str) -> str:
+    """Text as a person reads it: invisible (format) characters removed, composed (NFC) so that both
+    ways of writing "é" are equal, and every run of spaces, non-breaking spaces, tabs and line
+    breaks one space, none at the ends. Codes and names from files, tables and rule files all pass
+    through here before they are compared."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _invisible().sub("", text))
+    return " ".join(text.split())
+
+
 def cell_text(value: object) -> str:
-    """A cell as text: blanks as ``""``, whole floats without ``.0`` (Excel stores 1 as 1.0)."""
+    """A cell as :func:`normal_text`: blanks as ``""``, whole floats without ``.0`` (Excel: 1 is 1.0)."""
     if isinstance(value, str):  # most cells: first, and cheap
-        return value.strip()
+        return normal_text(value)
     if _is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return normal_text(str(value))
+
+
+def checked_text(value: object, limit: int | None = MAX_TEXT) -> str:
+    """:func:`cell_text`, refusing control characters and text longer than ``limit`` characters.
+
+    A cell far longer than the limit is refused before it is looked at character by character.
+    """
+    if isinstance(value, str):
+        if limit is not None and len(value) > 4 * limit:
+            raise TextError(
+                f"the text is {len(value):,} characters long; {_LIMIT_REASON.format(limit=limit)}"
+            )
+        control = _CONTROL.search(value)
+        if control:
+            raise TextError(
+                f"the text holds a control character (U+{ord(control.group()):04X}) at character "
+                f"{control.start() + 1}; remove it from the file"
+            )
+    text = cell_text(value)
+    if limit is not None and len(text) > limit:
+        raise TextError(f"the text is {len(text):,} characters long; {_LIMIT_REASON.format(limit=limit)}")
+    return text
+
+
+_LIMIT_REASON = "an area's code, name or kind has at most {limit} (is this the right column?)"
+
+
+def text_cells(
+    values: Sequence[object] | pd.Series,
+    column: str,
+    rows: Sequence[int],
+    where: dict[str, Any],
+    *,
+    limit: int | None = MAX_TEXT,
+) -> list[str]:
+    """Every cell of a text column by :func:`checked_text`, or an error naming the cell."""
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    texts = []
+    for position, value in enumerate(cells):
+        try:
+            texts.append(checked_text(value, limit))
+        except TextError as problem:
+            raise InputError(str(problem), row=rows[position], column=column, **where) from None
+    return texts
 
 
 def _text_column(
     values: pd.Series, column: str, rows: Sequence[int], where: dict[str, Any], *, required: bool
 ) -> list[str]:
-    texts = [cell_text(value) for value in values.to_numpy(dtype=object)]
+    texts = text_cells(values, column, rows, where)
     if required and "" in texts:
         position = texts.index("")
         raise InputError(

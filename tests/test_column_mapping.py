@@ -121,7 +121,7 @@ def test_mapping_file(workdir: Path, municipal: Path, section: bool) -> None:
     }
     assert {code: row["name"] for code, row in rows.items()} == {v[0]: v[1] for v in VILLAGES}
     assert {row["kind"] for row in rows.values()} == {"dorp"}
-    assert "warning: 1 row(s) skipped, a totals row: row 10" in result.stdout
+    assert "warning: 1 row(s) skipped, a totals row (no area code, name 'Totaal'): row 10" in result.stdout
 
 
 def test_column_options_give_the_same_report_as_the_mapping_file(workdir: Path, municipal: Path) -> None:

@@ -151,7 +151,9 @@ def test_a_totals_row_with_a_placeholder_code_is_left_out(tmp_path: Path, code: 
     )
     population = read_population(path)
     assert counts(path) == {"01": 1000, "02": 3000}
-    assert [notice.text("en") for notice in population.warnings] == ["1 row(s) skipped, a totals row: row 4"]
+    assert [notice.text("en") for notice in population.warnings] == [
+        "1 row(s) skipped, a totals row (no area code, name 'Totaal'): row 4"
+    ]
 
 
 def test_a_totals_row_under_another_name_gets_a_warning(tmp_path: Path) -> None:

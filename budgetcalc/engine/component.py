@@ -109,8 +109,15 @@ def _per_area(
         return Fixed.zeros(size)
     listed = np.zeros(size, dtype=np.bool_)
     result = Fixed.zeros(size)
+    keys: dict[int, str] = {}
     for reference, amount in rule.per_area.items():
         position = areas.require(reference, f"{used_in}, per_area")
+        if position in keys:
+            raise AllocationError(
+                f"{used_in}: per_area lists area '{population.frame['name'].iloc[position]}' twice "
+                f"('{keys[position]}' and '{reference}'); keep one amount"
+            )
+        keys[position] = reference
         mask = np.zeros(size, dtype=np.bool_)
         mask[position] = True
         listed |= mask

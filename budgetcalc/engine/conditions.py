@@ -7,7 +7,7 @@ import numpy as np
 from budgetcalc.engine.areas import AreaIndex, Lookup
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray
-from budgetcalc.population import Population, cell_text
+from budgetcalc.population import Population, cell_text, normal_text
 from budgetcalc.ruleset.model import Condition
 
 
@@ -25,7 +25,8 @@ def condition_mask(
                 f"{used_in} depends on the kind of area, but the population has no kind for every "
                 "area; add a 'kind' (soort) column or pass --kind"
             )
-        mask &= frame["kind"].isin(condition.kind).to_numpy()
+        kinds = {normal_text(kind).lower() for kind in condition.kind}  # read as the table's kinds
+        mask &= frame["kind"].isin(kinds).to_numpy()
     lists: tuple[tuple[tuple[str, ...] | None, bool, Lookup], ...] = (
         (condition.codes, True, "code"),
         (condition.names, True, "name"),
@@ -42,8 +43,9 @@ def condition_mask(
     for column, values in (condition.attribute or {}).items():
         if column not in frame.columns:
             raise AllocationError(f"{used_in} needs the column '{column}', which the population lacks")
-        # Case and surrounding spaces do not count: "Plaatselijk Belang" meets "plaatselijk belang".
+        # Read as a person reads them, and case does not count: "Plaatselijk  Belang" meets
+        # "plaatselijk belang".
         texts = [cell_text(value).casefold() for value in frame[column].to_numpy(dtype=object)]
-        wanted = {value.strip().casefold() for value in values}
+        wanted = {normal_text(value).casefold() for value in values}
         mask &= np.array([text in wanted for text in texts], dtype=np.bool_)
     return mask

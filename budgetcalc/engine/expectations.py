@@ -51,7 +51,7 @@ def check_expectations(
             inhabitants = int(population.frame["inhabitants"].sum())
             actual = int(cents.sum())
         else:
-            position = areas.find(expectation.area)
+            position = areas.find(expectation.area, used_in="an [[expected]] entry")
             if position is None:
                 results.append(ExpectationResult(expectation, ExpectationStatus.AREA_MISSING))
                 continue

@@ -42,7 +42,8 @@ def read_population(
     frame, mapped_headers = apply_mapping(frame, columns or {}, where)
     renamed, headers = canonical_columns(frame, where)
     headers = {**headers, **mapped_headers}
-    selected = select_rows(renamed, table.row_numbers, Selection(level, municipality, skip_suppressed), where)
+    choice = Selection(level, municipality, skip_suppressed)
+    selected = select_rows(renamed, table.row_numbers, choice, where, headers)
     if selected.frame.empty:
         left_out = "; ".join(notice.text("en") for notice in selected.notices)
         raise InputError(f"no areas left to allocate ({left_out})", **where)
@@ -53,7 +54,7 @@ def read_population(
             source=table.file,
             sheet=table.sheet,
             rows=selected.rows,
-            notices=selected.notices,
+            notices=(*table.notices, *selected.notices),
             headers=headers,
             rows_read=len(table.rows),
             digest=_sha256(Path(table.file)),

@@ -1,10 +1,11 @@
 """Which rows of a table are areas to allocate: drops the national and totals rows, selects a level
-and a municipality, and sets aside suppressed counts when the user asks; every dropped row is counted."""
+and a municipality, and sets aside suppressed counts when the user asks; every dropped row is counted
+under the reason it was dropped for."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,11 +14,16 @@ import pandas as pd
 from budgetcalc.errors import InputError
 from budgetcalc.notices import Notice, examples
 from budgetcalc.numbers import is_suppressed
-from budgetcalc.population import cell_text
+from budgetcalc.population import TEXT_FIELDS, normal_text, text_cells
 
 CBS_LEVELS = ("gemeente", "wijk", "buurt")
 CBS_CODE = re.compile(r"^(GM|WK|BU)(\d{4})", re.IGNORECASE)
 TOTAL_WORDS = re.compile(r"^(totaal|totalen|total|totals|som|generaal totaal|eindtotaal)\b", re.IGNORECASE)
+NATIONAL_CODE = re.compile(r"^NL\d{2}$", re.IGNORECASE)
+"""CBS's code for the whole country (NL00; NL01 in some tables)."""
+
+Reason = tuple[str, tuple[tuple[str, str], ...]]
+"""Why a row is left out: a reason template key and the values that word it."""
 
 
 @dataclass(frozen=True)
@@ -49,44 +55,60 @@ class Selected:
 
 
 def select_rows(
-    frame: pd.DataFrame, rows: Sequence[int], selection: Selection, where: dict[str, Any]
+    frame: pd.DataFrame,
+    rows: Sequence[int],
+    selection: Selection,
+    where: dict[str, Any],
+    headers: Mapping[str, str] | None = None,
 ) -> Selected:
-    """Apply the selection to a table with canonical column names (``code``, ``kind``, ...)."""
+    """Apply the selection to a table with canonical column names (``code``, ``kind``, ...).
+
+    ``headers`` are the file's own headers, for messages about a cell.
+    """
     texts = {
-        column: [cell_text(value) for value in frame[column]]
-        for column in ("code", "name", "kind")
+        column: text_cells(frame[column], (headers or {}).get(column, column), rows, where)
+        for column in TEXT_FIELDS
         if column in frame.columns
     }
-    codes = texts.get("code", [""] * len(frame))
-    names = texts.get("name", [""] * len(frame))
-    kinds = [kind.lower() for kind in texts.get("kind", [""] * len(frame))]
+    blank = [""] * len(frame)
+    codes = texts.get("code", blank)
+    names = texts.get("name", blank)
+    written_kinds = texts.get("kind", blank)
+    kinds = [kind.lower() for kind in written_kinds]
+    municipality_codes = texts.get("municipality_code", blank)
     keep = [True] * len(frame)
-    skipped: dict[str, list[int]] = {}
+    skipped: dict[Reason, list[int]] = {}
 
-    def skip(position: int, reason: str) -> None:
+    def skip(position: int, reason: Reason) -> None:
         keep[position] = False
         skipped.setdefault(reason, []).append(rows[position])
 
     for position in range(len(frame)):
-        if kinds[position] == "land" or codes[position].upper() == "NL00":
-            skip(position, "reason_national")
-        elif _is_totals_row(codes[position], names[position]):
-            skip(position, "reason_totals")
+        code, name = codes[position], names[position]
+        reason = _national_row(code, name, written_kinds[position], municipality_codes[position])
+        reason = reason or _totals_row(code, name)
+        if reason:
+            skip(position, reason)
     selected = [position for position in range(len(frame)) if keep[position]]
     selected = _by_level(selected, kinds, selection, where)
-    selected = _by_municipality(selected, frame, codes, selection, where)
+    selected = _by_municipality(selected, texts, codes, selection, where)
     if selection.skip_suppressed and "inhabitants" in frame.columns:
         counts = frame["inhabitants"].tolist()
         for position in selected:
             if is_suppressed(counts[position]):
-                skip(position, "reason_suppressed")
+                skip(position, ("reason_suppressed", ()))
         selected = [position for position in selected if keep[position]]
     notices = [
         Notice(
             "rows_skipped",
-            {"count": len(found), "reason": reason, "examples": examples([str(r) for r in found])},
+            {
+                "count": len(found),
+                "reason": reason,
+                **dict(values),
+                "examples": examples([str(r) for r in found]),
+            },
         )
-        for reason, found in skipped.items()
+        for (reason, values), found in skipped.items()
     ]
     skipped_count = sum(len(found) for found in skipped.values())
     not_selected = len(frame) - skipped_count - len(selected)
@@ -103,14 +125,28 @@ def select_rows(
     )
 
 
-def _is_totals_row(code: str, name: str) -> bool:
-    """A row adding up the others: 'Totaal' as its code, or as its name where the code is missing or
-    a placeholder (``-``, ``–``, ``*``, ``x``: no letter or digit, or a suppression mark); or figures
-    without code and name."""
-    if TOTAL_WORDS.match(code):
-        return True
+def _national_row(code: str, name: str, kind: str, municipality_code: str) -> Reason | None:
+    """CBS's row for the whole country: code NL00 (or NL01, ...), or the name Nederland with the kind
+    Land and no municipality code. A real area of kind 'land' (countryside) has its own code and stays."""
+    if NATIONAL_CODE.match(code):
+        return ("reason_national_code", (("code", code),))
+    if name.casefold() == "nederland" and kind.casefold() == "land" and not municipality_code:
+        return ("reason_national_name", (("name", name), ("kind", kind)))
+    return None
+
+
+def _totals_row(code: str, name: str) -> Reason | None:
+    """A row adding up the others, which cannot be an area: 'Totaal' as its code, or no code (empty or
+    a placeholder such as ``-``, ``–``, ``*``, ``x``: no letter or digit, or a suppression mark) and a
+    totals word or nothing as its name. A village named 'Som' with a code of its own stays."""
+    if TOTAL_WORDS.fullmatch(code):
+        return ("reason_totals_code", (("code", code),))
     no_code = not any(character.isalnum() for character in code) or is_suppressed(code)
-    return no_code and (not name or bool(TOTAL_WORDS.match(name)))
+    if no_code and not name:
+        return ("reason_totals_blank", ())
+    if no_code and TOTAL_WORDS.match(name):
+        return ("reason_totals_name", (("name", name),))
+    return None
 
 
 def totals_lookalikes(counts: Sequence[int], rows: Sequence[int]) -> list[Notice]:
@@ -146,7 +182,7 @@ def _by_level(
                 f"the file holds areas of several CBS levels ({counts}); choose one with --level", **where
             )
         return selected
-    level = selection.level.strip().lower()
+    level = normal_text(selection.level).lower()
     if not any(kinds):
         raise InputError("--level needs a column with the kind of area (soort, 'Soort regio', recs)", **where)
     kept = [position for position in selected if kinds[position] == level]
@@ -156,13 +192,13 @@ def _by_level(
     return kept
 
 
-def _municipality_keys(frame: pd.DataFrame, codes: list[str]) -> list[set[str]]:
+def _municipality_keys(texts: Mapping[str, list[str]], codes: list[str]) -> list[set[str]]:
     """Per row, the names and codes its municipality goes by (casefolded)."""
     keys: list[set[str]] = [set() for _ in codes]
     for column in ("municipality", "municipality_code"):
-        if column in frame.columns:
-            for found, value in zip(keys, frame[column], strict=True):
-                found.add(cell_text(value).casefold())
+        if column in texts:
+            for found, value in zip(keys, texts[column], strict=True):
+                found.add(value.casefold())
     for found, code in zip(keys, codes, strict=True):
         match = CBS_CODE.match(code)
         if match:
@@ -172,12 +208,16 @@ def _municipality_keys(frame: pd.DataFrame, codes: list[str]) -> list[set[str]]:
 
 
 def _by_municipality(
-    selected: list[int], frame: pd.DataFrame, codes: list[str], selection: Selection, where: dict[str, Any]
+    selected: list[int],
+    texts: Mapping[str, list[str]],
+    codes: list[str],
+    selection: Selection,
+    where: dict[str, Any],
 ) -> list[int]:
     if selection.municipality is None:
         return selected
-    wanted = selection.municipality.strip().casefold()
-    all_keys = _municipality_keys(frame, codes)
+    wanted = normal_text(selection.municipality).casefold()
+    all_keys = _municipality_keys(texts, codes)
     keyed = {position: all_keys[position] for position in selected}
     if not any(keyed.values()):
         raise InputError(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from budgetcalc.columns import ALIASES, canonical_name, normalise_header
 from budgetcalc.errors import InputError
+from budgetcalc.notices import Notice
 from budgetcalc.reading.csv_source import Grid, cannot_read, read_csv_grid
 from budgetcalc.reading.excel_source import column_fields, fill_merged, read_excel_grid
 
@@ -27,6 +29,8 @@ class RawTable:
     file: str
     sheet: str | None = None
     header_row: int = 1
+    notices: tuple[Notice, ...] = ()
+    """What reading the file found that deserves a look (how it was decoded)."""
 
 
 def read_table(
@@ -46,12 +50,13 @@ def read_table(
             raise InputError("expected a spreadsheet file, got a directory", file=path)
         suffix = path.suffix.lower()
         merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        notices: tuple[Notice, ...] = ()
         if suffix in EXCEL_SUFFIXES:
             grid, sheet_name, merged = read_excel_grid(path, sheet)
         elif suffix in CSV_SUFFIXES:
             if sheet is not None:
                 raise InputError("--sheet applies to Excel workbooks only", file=path)
-            grid, sheet_name = read_csv_grid(path), None
+            (grid, notices), sheet_name = read_csv_grid(path), None
         else:
             raise InputError(
                 f"unsupported file type '{path.suffix}'; expected .xlsx, .xlsm or .csv", file=path
@@ -70,7 +75,8 @@ def read_table(
         header_texts = ["" if cell is None else str(cell).strip() for cell in header_cells]
         fields = column_fields(header_cells, mapped)
         fill_merged(grid, merged, header_row, fields, header_texts, path=path, sheet=sheet_name)
-    return _table(header_row, header_cells, rows[header_index + 1 :], path, sheet_name)
+    table = _table(header_row, header_cells, rows[header_index + 1 :], path, sheet_name)
+    return dataclasses.replace(table, notices=notices)
 
 
 def _is_empty(cells: list[object]) -> bool:
