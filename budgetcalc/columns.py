@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from budgetcalc.text import normal_text
+
 REQUIRED = ("code", "name", "inhabitants")
 
 WHOLE_COUNT_COLUMNS = frozenset({"inhabitants", "households", "dwellings"})
@@ -75,8 +77,11 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def normalise_header(header: object) -> str:
-    """Lower case, runs of other characters as one space: ``'Aantal_Inwoners '`` -> ``'aantal inwoners'``."""
-    return _NON_WORD.sub(" ", str(header).strip().lower()).strip()
+    """Lower case, runs of other characters as one space: ``'Aantal_Inwoners '`` -> ``'aantal inwoners'``.
+
+    Invisible characters (a zero-width space, a stray byte-order mark) are removed first, so a header
+    that looks like ``inwoners`` is ``inwoners``."""
+    return _NON_WORD.sub(" ", normal_text(str(header)).lower()).strip()
 
 
 def canonical_name(header: object) -> str:

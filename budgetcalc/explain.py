@@ -17,6 +17,7 @@ from budgetcalc.money import decimal_to_cents, format_euro, format_number
 from budgetcalc.population import Population
 from budgetcalc.ruleset.amount import Amount
 from budgetcalc.ruleset.model import RateBase, Rounding
+from budgetcalc.text import normal_text
 
 if TYPE_CHECKING:
     from budgetcalc.allocation import Allocation
@@ -159,7 +160,9 @@ class AreaExplainer:
     def _reasons(self, position: int, component: str | None) -> str:
         code, name = self.frame["code"].iloc[position], self.frame["name"].iloc[position]
         exceptions = self.ruleset.exceptions
-        return "; ".join(e.reason for e in exceptions if e.component == component and e.area in (code, name))
+        return "; ".join(
+            e.reason for e in exceptions if e.component == component and normal_text(e.area) in (code, name)
+        )
 
     def explain(self, position: int) -> list[str]:
         """Every step for one area: each component, then the total rules or exception."""

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import re
-import sys
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +17,7 @@ from budgetcalc.errors import InputError
 from budgetcalc.exact import Fixed, decimal_places, decimal_to_units
 from budgetcalc.notices import Notice, examples
 from budgetcalc.numbers import AmbiguousNumber, NumberError, SuppressedValue, parse_number
+from budgetcalc.text import normal_text
 
 MAX_DECIMALS = 6
 """A count with more decimals (0.30000000000000004 hectares) is a float artefact, not a measurement."""
@@ -194,24 +192,6 @@ def _shown(value: object) -> str:
 
 class TextError(ValueError):
     """A text cell that cannot be an area's code, name or kind; the message says why."""
-
-
-@functools.cache
-def _invisible() -> re.Pattern[str]:
-    """Every format character (Unicode category Cf): zero-width spaces and joiners, byte-order marks,
-    soft hyphens, bidi controls. Built once, when the first text outside ASCII is read."""
-    found = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"]
-    return re.compile("[" + "".join(re.escape(character) for character in found) + "]")
-
-
-def normal_text(text: str) -> str:
-    """Text as a person reads it: invisible (format) characters removed, composed (NFC) so that both
-    ways of writing "é" are equal, and every run of spaces, non-breaking spaces, tabs and line
-    breaks one space, none at the ends. Codes and names from files, tables and rule files all pass
-    through here before they are compared."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", _invisible().sub("", text))
-    return " ".join(text.split())
 
 
 def cell_text(value: object) -> str:

@@ -18,7 +18,7 @@ from helpers import areas, rules
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budgetcalc import Population, allocate
+from budgetcalc import Population, allocate, parse_ruleset
 from budgetcalc.errors import AllocationError, InputError
 from budgetcalc.reading import read_population
 
@@ -452,3 +452,21 @@ def test_kinds_and_attributes_in_conditions_are_read_like_the_table() -> None:
         ("D01", "Adorp", "dorp", 1), ("D02", "Baflo", "dorp", 2), partij=["Plaatselijk  Belang", "Anders"]
     )
     assert allocate(frame, rules(rule)).to_frame()["total"].tolist() == [1000, 0]
+
+
+def test_a_header_with_an_invisible_character_is_still_recognised(tmp_path: Path) -> None:
+    from budgetcalc.reading import read_population
+
+    path = tmp_path / "areas.csv"
+    path.write_text("code;naam;inwo\u200bners\nD01;Adorp;664\n", encoding="utf-8")
+    assert list(read_population(path).frame["inhabitants"]) == [664]
+
+
+def test_an_exception_written_with_an_invisible_character_shows_its_reason() -> None:
+    ruleset = parse_ruleset(
+        'name = "x"\nmunicipality = "y"\ndecision = "d"\nvalid_from = 2024-01-01\n'
+        "reference_date = 2024-01-01\n[components.a]\nfixed = 100\n"
+        '[[exceptions]]\narea = "Ad\u200borp"\namount = 5\nreason = "besluit 12 maart"\n'
+    )
+    frame = pd.DataFrame({"code": ["D01", "D02"], "naam": ["Adorp", "Baflo"], "inwoners": [664, 2760]})
+    assert "besluit 12 maart" in " ".join(allocate(frame, ruleset).explain("D01"))

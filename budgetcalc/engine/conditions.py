@@ -7,8 +7,9 @@ import numpy as np
 from budgetcalc.engine.areas import AreaIndex, Lookup
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray
-from budgetcalc.population import Population, cell_text, normal_text
+from budgetcalc.population import Population, cell_text
 from budgetcalc.ruleset.model import Condition
+from budgetcalc.text import normal_text
 
 
 def condition_mask(

@@ -14,7 +14,8 @@ import pandas as pd
 from budgetcalc.errors import InputError
 from budgetcalc.notices import Notice, examples
 from budgetcalc.numbers import is_suppressed
-from budgetcalc.population import TEXT_FIELDS, normal_text, text_cells
+from budgetcalc.population import TEXT_FIELDS, text_cells
+from budgetcalc.text import normal_text
 
 CBS_LEVELS = ("gemeente", "wijk", "buurt")
 CBS_CODE = re.compile(r"^(GM|WK|BU)(\d{4})", re.IGNORECASE)
