@@ -58,6 +58,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Each area's total is the sum of its parts",
     ),
     "check_expected": ("Gepubliceerd bedrag", "Published amount"),
+    "check_negative": ("Negatieve bedragen", "Negative amounts"),
     "input_warning": ("Invoer", "Input"),
     # explanation phrases
     "fixed": ("vast bedrag", "fixed amount"),

@@ -38,6 +38,12 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "onderdeel '{component}' geldt voor geen enkel gebied; controleer 'applies_to'",
         "component '{component}' applies to no area; check its applies_to",
     ),
+    "negative_amounts": (
+        "{count} gebied(en) met een negatief bedrag (in {columns}): {examples}; klopt het minteken? "
+        "Is het zo besloten, zet dan allow_negative_amounts = true in het regelbestand",
+        "{count} area(s) with a negative amount (in {columns}): {examples}; is the minus sign right? "
+        "If it was decided so, set allow_negative_amounts = true in the rule file",
+    ),
     # reasons for skipped rows
     "reason_national": ("de regel voor heel Nederland", "the row for the whole country"),
     "reason_totals": ("een totaalregel", "a totals row"),
