@@ -13,6 +13,7 @@ import dataclasses
 import io
 import json
 import re
+import zipfile
 from decimal import Decimal
 
 import numpy as np
@@ -314,3 +315,13 @@ def test_a_negative_exception_is_warned_about_too() -> None:
         "1 area(s) with a negative amount (in total): Baflo; is the minus sign right? If it was decided "
         "so, set allow_negative_amounts = true in the rule file"
     ]
+
+
+def test_xlsx_keeps_control_characters_and_carriage_returns_instead_of_dropping_them() -> None:
+    """XML cannot hold most control characters: Excel's ``_xHHHH_`` escape keeps them (as XlsxWriter
+    writes them on the other sheets); text that looks like such an escape gets its ``_`` escaped."""
+    allocation = allocation_of([("D01", "A\x01b\rc", 10), ("D02", "x_x0041_y", 20)])
+    with zipfile.ZipFile(io.BytesIO(render_report(allocation, ReportFormat.XLSX))) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml").decode("utf-8")
+    assert "<t>A_x0001_b&#13;c</t>" in sheet
+    assert "<t>x_x005F_x0041_y</t>" in sheet
