@@ -325,3 +325,22 @@ def test_xlsx_keeps_control_characters_and_carriage_returns_instead_of_dropping_
         sheet = archive.read("xl/worksheets/sheet2.xml").decode("utf-8")
     assert "<t>A_x0001_b&#13;c</t>" in sheet
     assert "<t>x_x005F_x0041_y</t>" in sheet
+
+
+def test_the_terminal_summary_keeps_each_line_on_one_line_whatever_the_names() -> None:
+    allocation = allocation_of([("D01", "Wetsens\nNoord", 10), ("D02", "\x1b[31mRood\u202e", 20)], SIGN_TYPO)
+    lines = summary_lines(allocation, "en")
+    assert all(line.isprintable() for line in lines), lines
+    assert "Smallest amount: -€2,490.00 (Wetsens\\nNoord)" in lines
+    assert "Largest amount: -€2,480.00 (\\x1b[31mRood\\u202e)" in lines
+
+
+def test_the_checks_sheet_shows_a_negative_grand_total_with_its_sign() -> None:
+    book = openpyxl.load_workbook(
+        io.BytesIO(render_report(allocation_of(VILLAGES, SIGN_TYPO), ReportFormat.XLSX))
+    )
+    details = {row[0].value: row[2].value for row in book["Controles"].iter_rows(min_row=2)}
+    assert details["Som van de gebieden is gelijk aan het totaal"] == "-3981.00"  # -7,500 + 3,519
+    summary = book["Samenvatting"]
+    largest = next(row for row in summary.iter_rows() if row[0].value == "Hoogste bedrag")
+    assert largest[2].value == "Baflo"

@@ -32,10 +32,18 @@ def neutralise_separated(text: str) -> str:
     return neutralise(_HIDDEN_CELL.sub(r"\1'", text))
 
 
+def printable(text: str) -> str:
+    """Text for a terminal, on one line: control, format and line-break characters (a line break, an
+    escape sequence, a right-to-left override) written as escapes such as ``\\n`` or ``\\x1b``."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def area_text_error(population: Population, position: int, field: str | None, problem: str) -> OutputError:
     """An OutputError naming the area, and its row (and column, for a ``field`` of the population
     file) in the population file."""
-    code = LINE_BREAKS.sub(" ", str(population.frame["code"].iloc[position]))
+    code = printable(str(population.frame["code"].iloc[position]))
     row = population.rows[position] if position < len(population.rows) else None
     return OutputError(
         f"area '{code[:40]}': {problem}",

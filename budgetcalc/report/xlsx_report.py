@@ -222,10 +222,12 @@ def _whole(worksheet: Any, row: int, column: int, text: str) -> str:
     )
 
 
-def _text(worksheet: Any, row: int, column: int, text: str, cell_format: Any) -> None:
-    """Input text as a literal string: neutralised, whole, and never parsed as a formula or number."""
+def _text(worksheet: Any, row: int, column: int, text: str, cell_format: Any, *, own: bool = False) -> None:
+    """Text as a literal string, whole, never parsed as a formula or number; neutralised unless it is
+    the program's ``own`` text (a negative amount such as ``-3981.00`` keeps its sign)."""
     if text:
-        worksheet.write_string(row, column, _whole(worksheet, row, column, neutralise(text)), cell_format)
+        shown = text if own else neutralise(text)
+        worksheet.write_string(row, column, _whole(worksheet, row, column, shown), cell_format)
     else:
         worksheet.write_blank(row, column, None, cell_format)
 
@@ -298,15 +300,18 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
     rows.append(("generated_by", f"budgetcalc {__version__}", styles.value_text, ""))
     for row, (key, value, cell_format, remark) in enumerate(rows, start=2):
         worksheet.write_string(row, 0, label(key, lang), styles.bold)
+        lines = 1
         if isinstance(value, str):
             _text(worksheet, row, 1, value, cell_format)
-            _fit_row(worksheet, row, _lines(value, widths[1]))
+            lines = _lines(value, widths[1])
         elif isinstance(value, datetime.date):
             worksheet.write_datetime(row, 1, value, cell_format)
         else:
             worksheet.write_number(row, 1, value, cell_format)
-        if remark:
-            _text(worksheet, row, 2, remark, styles.text)
+        if remark:  # an area's name, which may hold a line break
+            _text(worksheet, row, 2, remark, styles.wrap)
+            lines = max(lines, _lines(remark, widths[2]))
+        _fit_row(worksheet, row, lines)
 
 
 def _style(cell_format: Any) -> int:
@@ -407,7 +412,7 @@ def _rules_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: 
 def _checks_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
     widths = [60, 16, 90]
     _table(worksheet, styles, [label(key, lang) for key in ("check", "result", "detail")], widths)
-    lines: list[tuple[str, str, Any, str]] = []
+    lines: list[tuple[str, str, Any, str, bool]] = []
     expectations = iter(allocation.expectations)
     for check in allocation.checks():
         detail = check.detail
@@ -425,15 +430,16 @@ def _checks_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang:
                 f" / {actual}" + (f" ({expected.source})" if expected.source else "")
             )
         verdict = {True: "ok", False: "not_ok", None: "not_compared"}[check.ok]
-        lines.append((name, label(verdict, lang), styles.alarm if check.ok is False else styles.text, detail))
+        style = styles.alarm if check.ok is False else styles.text
+        lines.append((name, label(verdict, lang), style, detail, check.key != "check_expected"))
     for notice in allocation.notices:
         alarm = ALARMING_NOTICES.get(notice.key)
         name, style = (
             (label(alarm, lang), styles.alarm) if alarm else (label("input_warning", lang), styles.attention)
         )
-        lines.append((name, label("warning", lang), style, notice.text(lang)))
-    for row, (name, verdict, verdict_style, detail) in enumerate(lines, start=1):
+        lines.append((name, label("warning", lang), style, notice.text(lang), False))
+    for row, (name, verdict, verdict_style, detail, own) in enumerate(lines, start=1):
         _text(worksheet, row, 0, name, styles.wrap)
         _text(worksheet, row, 1, verdict, verdict_style)
-        _text(worksheet, row, 2, detail, styles.wrap)
+        _text(worksheet, row, 2, detail, styles.wrap, own=own)
         _fit_row(worksheet, row, max(_lines(name, widths[0]), _lines(detail, widths[2])))
