@@ -106,9 +106,11 @@ def _check_sizes(allocation: Allocation, lang: Lang) -> None:
     }
     for key, (rows, columns) in sizes.items():
         check_sheet_size(label(key, lang), rows, columns)
+    short = MAX_TEXT // 2 - 1  # surely fits, even neutralised: most text, checked by its length alone
     for position, (code, name, kind, _) in enumerate(allocation.areas):
-        for field, text in (("code", code), ("name", name), ("kind", kind)):
-            _area_text(allocation, position, field, neutralise(text))
+        if len(code) >= short or len(name) >= short or len(kind) >= short:
+            for field, text in (("code", code), ("name", name), ("kind", kind)):
+                _area_text(allocation, position, field, neutralise(text))
 
 
 def _render(allocation: Allocation, lang: Lang) -> bytes:
