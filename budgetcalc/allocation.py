@@ -13,6 +13,7 @@ from budgetcalc.engine.component import ComponentResult
 from budgetcalc.engine.expectations import ExpectationResult, ExpectationStatus
 from budgetcalc.engine.staffel import NO_BRACKET
 from budgetcalc.engine.total import TotalResult
+from budgetcalc.exact import check_fits, checked_sum, max_abs
 from budgetcalc.labels import Lang
 from budgetcalc.money import cents_to_decimal
 from budgetcalc.notices import Notice
@@ -94,9 +95,26 @@ class Allocation:
             return self.total.adjustment
         return next(c.cents for c in self.components if c.name == column)
 
+    def column_total(self, column: str) -> int:
+        """An amount column added up over all areas, in cents: exact, or an AllocationError."""
+        return checked_sum(self.cents(column), f"the total of column '{column}'")
+
     @property
     def grand_total_cents(self) -> int:
-        return int(self.total.cents.sum())
+        return self.column_total("total")
+
+    @property
+    def total_inhabitants(self) -> int:
+        """All areas' inhabitants added up: exact, or an AllocationError."""
+        counts = self.population.frame["inhabitants"].to_numpy(dtype=np.int64)
+        return checked_sum(counts, "the total number of inhabitants")
+
+    def check_totals(self) -> None:
+        """Add up every amount column and the inhabitants, as reports do: an AllocationError now for
+        any total that would not fit, rather than a wrapped sum in a report later."""
+        for column in (*self.component_names, "total_adjustment", "total"):
+            self.column_total(column)
+        _ = self.total_inhabitants
 
     def to_frame(self, *, cents: bool = False) -> pd.DataFrame:
         """One row per area: ``code, name, kind, inhabitants``, the amounts, then ``total``.
@@ -170,12 +188,14 @@ class Allocation:
 
     def _sum_of_columns(self) -> int:
         """The grand total added up column by column: components, adjustments, exception totals."""
-        columns = sum(int(component.cents.sum()) for component in self.components)
-        exceptions = int(self.total.cents[self.total.exception].sum())
-        return columns + int(self.total.adjustment.sum()) + exceptions
+        columns = sum(self.column_total(component.name) for component in self.components)
+        exceptions = checked_sum(self.total.cents[self.total.exception], "the total of the exceptions")
+        return columns + self.column_total("total_adjustment") + exceptions
 
     def checks(self) -> list[Check]:
         """Integrity checks an auditor can recompute: rows, sums, parts, published amounts."""
+        bound = sum(max_abs(c.cents) for c in self.components) + max_abs(self.total.adjustment)
+        check_fits(bound, "the sum of an area's parts")
         parts = np.sum([c.cents for c in self.components], axis=0, dtype=np.int64) + self.total.adjustment
         normal = ~self.total.exception
         mismatched = int(np.count_nonzero(parts[normal] != self.total.cents[normal]))

@@ -6,10 +6,12 @@ from budgetcalc.allocation import Allocation
 from budgetcalc.engine.expectations import ExpectationStatus
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import format_euro
+from budgetcalc.report.sanitize import printable
 
 
 def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
-    """A few lines for the terminal, in the report's language."""
+    """A few lines for the terminal, in the report's language; text from the input is shown on one
+    line, with control characters as escapes, so a name cannot break or recolour the output."""
     frame = allocation.population.frame
     totals = allocation.total.cents
     lines = [
@@ -43,4 +45,4 @@ def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
                     f"  {label('differs', lang)}: {expected.area or label('all_areas', lang)} "
                     f"{format_euro(result.expected_cents, lang)} / {actual}"
                 )
-    return lines
+    return [printable(line) for line in lines]

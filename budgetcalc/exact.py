@@ -47,6 +47,19 @@ def check_fits(bound: int, what: str) -> None:
         raise AllocationError(f"{what} is too large to compute exactly (over 9.2e18 units)")
 
 
+def checked_sum(units: Int64Array, what: str = "a total") -> int:
+    """The exact sum of ``units``, or an AllocationError if it does not fit in int64.
+
+    numpy's ``sum`` wraps around silently; this never returns a wrapped sum. When no partial sum can
+    leave int64 the fast numpy sum is exact; otherwise the values are added as Python integers.
+    """
+    if max_abs(units) * units.size <= INT64_LIMIT:
+        return int(units.sum())
+    total = sum(units.tolist())
+    check_fits(abs(total), what)
+    return int(total)
+
+
 @dataclass(frozen=True)
 class Fixed:
     """Exact decimals: ``units * 10**-scale`` for each area."""

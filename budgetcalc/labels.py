@@ -66,6 +66,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Gemeente van de gebieden niet bekend (niet gecontroleerd)",
         "Municipality of the areas not given (not checked)",
     ),
+    "check_negative": ("Negatieve bedragen", "Negative amounts"),
     "input_warning": ("Invoer", "Input"),
     # explanation phrases
     "fixed": ("vast bedrag", "fixed amount"),

@@ -42,6 +42,12 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "onderdeel '{component}' geldt voor geen enkel gebied; controleer 'applies_to'",
         "component '{component}' applies to no area; check its applies_to",
     ),
+    "negative_amounts": (
+        "{count} gebied(en) met een negatief bedrag (in {columns}): {examples}; klopt het minteken? "
+        "Is het zo besloten, zet dan allow_negative_amounts = true in het regelbestand",
+        "{count} area(s) with a negative amount (in {columns}): {examples}; is the minus sign right? "
+        "If it was decided so, set allow_negative_amounts = true in the rule file",
+    ),
     "read_as_windows_1252": (
         "het bestand is geen UTF-8 en is gelezen als Windows-1252 (bijv. '{example}' in rij {row}); "
         "controleer of namen met letters als é en ë goed zijn overgekomen, of sla het bestand op als "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -13,7 +15,7 @@ from budgetcalc.engine.expectations import check_expectations
 from budgetcalc.engine.total import apply_total
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import check_fits, max_abs
-from budgetcalc.notices import Notice
+from budgetcalc.notices import Notice, examples
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import RuleSet
 from budgetcalc.scope import require_scope
@@ -60,4 +62,27 @@ def allocate(
         for c in components
         if len(population) and not (c.selected | c.exception).any()
     )
-    return Allocation(population, ruleset, tuple(components), total, expectations, warnings, scope)
+    allocation = Allocation(population, ruleset, tuple(components), total, expectations, warnings, scope)
+    allocation.check_totals()
+    if ruleset.allow_negative_amounts:
+        return allocation
+    negative = _negative_amounts(allocation)
+    return dataclasses.replace(allocation, engine_notices=warnings + negative) if negative else allocation
+
+
+def _negative_amounts(allocation: Allocation) -> tuple[Notice, ...]:
+    """A loud warning when any amount is below zero: most often a sign typo (``fixed = -2500``)."""
+    below = {column: allocation.cents(column) < 0 for column in allocation.amount_columns}
+    shown = [column for column, negative in below.items() if negative.any()]
+    if not shown:
+        return ()
+    areas = np.logical_or.reduce([below[column] for column in shown]).tolist()
+    names = [
+        name or code for (code, name, _, _), negative in zip(allocation.areas, areas, strict=True) if negative
+    ]
+    values: dict[str, str | int] = {
+        "count": len(names),
+        "columns": ", ".join(shown),
+        "examples": examples(names),
+    }
+    return (Notice("negative_amounts", values),)

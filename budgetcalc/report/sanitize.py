@@ -1,10 +1,54 @@
-"""Neutralise text from input files so spreadsheet programs never run it as a formula."""
+"""Neutralise text from input files so spreadsheet programs never run it as a formula, and name the
+area and field of text that a report cannot hold."""
 
 from __future__ import annotations
 
+import re
+
+from budgetcalc.errors import OutputError
+from budgetcalc.population import Population
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""What a CSV reader or a program splitting text into lines takes for the end of a row."""
+_HIDDEN_CELL = re.compile(r"([;\t])(?=[=+\-@\"]|$)")
+"""A separator where a reader splitting on it would start a cell with a formula or a quote (or at the
+end of a quoted field, where the closing quote would open one)."""
 
 
 def neutralise(text: str) -> str:
     """Prefix a quote to text that Excel or LibreOffice would read as a formula (OWASP CSV injection)."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def neutralise_separated(text: str) -> str:
+    """Neutralised for a CSV file, whatever separator the reader splits on.
+
+    Dutch Excel splits a comma-separated file on ``;``, other programs on tabs, and then the quotes
+    around a field mean nothing: so a ``'`` also goes after every ``;`` or tab that a formula start
+    (``=``, ``+``, ``-``, ``@``), a double quote or the end of the text follows (a quote or the end
+    would open a quoted cell that runs into the next row): ``Adorp;=1+1`` becomes ``Adorp;'=1+1``.
+    """
+    return neutralise(_HIDDEN_CELL.sub(r"\1'", text))
+
+
+def printable(text: str) -> str:
+    """Text for a terminal, on one line: control, format and line-break characters (a line break, an
+    escape sequence, a right-to-left override) written as escapes such as ``\\n`` or ``\\x1b``."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def area_text_error(population: Population, position: int, field: str | None, problem: str) -> OutputError:
+    """An OutputError naming the area, and its row (and column, for a ``field`` of the population
+    file) in the population file."""
+    code = printable(str(population.frame["code"].iloc[position]))
+    row = population.rows[position] if position < len(population.rows) else None
+    return OutputError(
+        f"area '{code[:40]}': {problem}",
+        file=population.source,
+        sheet=population.sheet,
+        row=row,
+        column=population.headers.get(field, field) if field else None,
+    )

@@ -20,18 +20,34 @@ Cell = tuple[str | int | Decimal | None, int]
 """A value (text, whole number or exact decimal; None for an empty cell) and its style index."""
 
 MAX_TEXT = 32_767
-"""Excel holds at most this many characters in a cell."""
+"""Excel holds at most this many characters (UTF-16 code units) in a cell; callers refuse longer text."""
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-"""Characters XML 1.0 cannot hold at all: dropped."""
+"""Characters XML 1.0 cannot hold: written as Excel's ``_xHHHH_`` escape, as XlsxWriter does."""
+_ESCAPE_LOOKALIKE = re.compile("(_x[0-9A-Fa-f]{4}_)")
+"""Text that reads as such an escape: its underscore is escaped so Excel shows it as it is."""
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+def text_length(text: str) -> int:
+    """The length of ``text`` as Excel counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fits_in_cell(text: str) -> bool:
+    """True when an Excel cell holds ``text`` whole (cheap for the short text of most cells)."""
+    return len(text) <= MAX_TEXT // 2 or text_length(text) <= MAX_TEXT
+
+
 def _text(value: str) -> str:
-    text = value[:MAX_TEXT]
+    if not fits_in_cell(value):
+        raise ValueError(f"text of {text_length(value):,} characters does not fit in a cell")
+    text = value
+    if "_x" in text:
+        text = _ESCAPE_LOOKALIKE.sub(r"_x005F\1", text)
     if _NOT_XML.search(text):
-        text = _NOT_XML.sub("", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    space = ' xml:space="preserve"' if text != text.strip() else ""
+        text = _NOT_XML.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    space = ' xml:space="preserve"' if value != value.strip() else ""
     return f"<is><t{space}>{text}</t></is>"
 
 

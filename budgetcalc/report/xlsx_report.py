@@ -22,15 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from budgetcalc import __version__
 from budgetcalc.allocation import Allocation
+from budgetcalc.errors import OutputError
 from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import cents_to_decimal
 from budgetcalc.report.rule_rows import rule_rows
-from budgetcalc.report.sanitize import neutralise
-from budgetcalc.report.sheet_rows import Cell, rows_xml, splice_rows
+from budgetcalc.report.sanitize import area_text_error, neutralise
+from budgetcalc.report.sheet_rows import MAX_TEXT, Cell, fits_in_cell, rows_xml, splice_rows, text_length
 
 EURO_FORMAT = '"€" #,##0.00;-"€" #,##0.00'
 RATE_FORMAT = '"€" #,##0.00####;-"€" #,##0.00####'
@@ -51,6 +53,14 @@ DEFAULT_FONT = {"font_name": "Arial", "font_size": 10}
 LINE_HEIGHT = 12.75
 """Points per line of Arial 10."""
 A4 = 9
+MAX_ROWS = 1_048_576
+"""Excel's rows per sheet."""
+MAX_COLUMNS = 16_384
+"""Excel's columns per sheet."""
+_SUMMARY_ROWS = 15
+"""Rows of the summary sheet besides one per amount column: title, blank, at most 13 lines."""
+ALARMING_NOTICES = {"negative_amounts": "check_negative"}
+"""Notices shown in red on the checks sheet, with the label of their check."""
 _TITLES = {"nl": "Verdeling", "en": "Allocation"}
 _FOOTERS = {"nl": "&L&A&RPagina &P van &N", "en": "&L&A&RPage &P of &N"}
 
@@ -74,7 +84,37 @@ def render_xlsx(allocation: Allocation, lang: Lang = "nl") -> bytes:
         return _render(allocation, lang)
 
 
+def check_sheet_size(sheet: str, rows: int, columns: int) -> None:
+    """Refuse a sheet larger than Excel opens: it would be cut off, or the file refused."""
+    for count, limit, what in ((rows, MAX_ROWS, "rows"), (columns, MAX_COLUMNS, "columns")):
+        if count > limit:
+            raise OutputError(
+                f"the report's sheet '{sheet}' would have {count:,} {what}, and Excel holds at most "
+                f"{limit:,}; use --format csv or json, which have no such limit"
+            )
+
+
+def _check_sizes(allocation: Allocation, lang: Lang) -> None:
+    """Every sheet within Excel's limits and every area's text whole in a cell, before any of the
+    report is made."""
+    amounts = len(allocation.amount_columns)
+    sizes = {
+        "sheet_summary": (_SUMMARY_ROWS + amounts, 3),
+        "sheet_allocation": (len(allocation) + 2, 6 + amounts),
+        "sheet_rules": (1 + len(rule_rows(allocation.ruleset, lang)), 4),
+        "sheet_checks": (1 + len(allocation.checks()) + len(allocation.notices), 3),
+    }
+    for key, (rows, columns) in sizes.items():
+        check_sheet_size(label(key, lang), rows, columns)
+    short = MAX_TEXT // 2 - 1  # surely fits, even neutralised: most text, checked by its length alone
+    for position, (code, name, kind, _) in enumerate(allocation.areas):
+        if len(code) >= short or len(name) >= short or len(kind) >= short:
+            for field, text in (("code", code), ("name", name), ("kind", kind)):
+                _area_text(allocation, position, field, neutralise(text))
+
+
 def _render(allocation: Allocation, lang: Lang) -> bytes:
+    _check_sizes(allocation, lang)
     output = io.BytesIO()
     # fresh option dicts every time: XlsxWriter adds keys to the default format's dict
     options = {**WORKBOOK_OPTIONS, "default_format_properties": dict(DEFAULT_FONT), "default_row_height": 17}
@@ -173,10 +213,23 @@ def _fit_row(worksheet: Any, row: int, lines: int) -> None:
         worksheet.set_row(row, height)
 
 
-def _text(worksheet: Any, row: int, column: int, text: str, cell_format: Any) -> None:
-    """Input text as a literal string: neutralised, and never parsed as a formula or number."""
+def _whole(worksheet: Any, row: int, column: int, text: str) -> str:
+    """``text``, if a cell holds it whole; else an OutputError naming the sheet and cell."""
+    if fits_in_cell(text):
+        return text
+    raise OutputError(
+        f"cell {xl_rowcol_to_cell(row, column)}: the text is {text_length(text):,} characters, more than "
+        f"the {MAX_TEXT:,} an Excel cell holds; shorten it in the rule file, or use --format json",
+        sheet=worksheet.name,
+    )
+
+
+def _text(worksheet: Any, row: int, column: int, text: str, cell_format: Any, *, own: bool = False) -> None:
+    """Text as a literal string, whole, never parsed as a formula or number; neutralised unless it is
+    the program's ``own`` text (a negative amount such as ``-3981.00`` keeps its sign)."""
     if text:
-        worksheet.write_string(row, column, neutralise(text), cell_format)
+        shown = text if own else neutralise(text)
+        worksheet.write_string(row, column, _whole(worksheet, row, column, shown), cell_format)
     else:
         worksheet.write_blank(row, column, None, cell_format)
 
@@ -187,7 +240,7 @@ def _table(
     """Column widths, and the bold header row that stays in view and is printed on every page."""
     for column, (title, width) in enumerate(zip(titles, widths, strict=True)):
         header = styles.header_number if column in numbers else styles.header
-        worksheet.write_string(0, column, title, header)
+        worksheet.write_string(0, column, _whole(worksheet, 0, column, title), header)
         worksheet.set_column(column, column, width)
     _fit_row(worksheet, 0, max(_lines(title, width) for title, width in zip(titles, widths, strict=True)))
     worksheet.freeze_panes(1, 0)
@@ -215,7 +268,7 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
     widths = [28, 80, 30]
     for position, width in enumerate(widths):
         worksheet.set_column(position, position, width)
-    worksheet.write_string(0, 0, neutralise(f"{_TITLES[lang]}: {ruleset.name}"), styles.title)
+    _text(worksheet, 0, 0, f"{_TITLES[lang]}: {ruleset.name}", styles.title)
     worksheet.set_row(0, 24)
     rows: list[tuple[str, object, Any, str]] = [
         ("ruleset", ruleset.name, styles.value_text, ""),
@@ -226,7 +279,7 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
         ("reference_date", ruleset.reference_date, styles.value_date, ""),
         ("population_file", _file_and_digest(allocation), styles.value_text, ""),
         ("areas", len(allocation), styles.value_count, ""),
-        ("total_inhabitants", int(frame["inhabitants"].sum()), styles.value_count, ""),
+        ("total_inhabitants", allocation.total_inhabitants, styles.value_count, ""),
         ("grand_total", cents_to_decimal(allocation.grand_total_cents), styles.value_euro, ""),
     ]
     components = ruleset.components
@@ -235,7 +288,7 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
         rows.append(
             (
                 f"{label('total', lang)} {name}",
-                cents_to_decimal(int(allocation.cents(column).sum())),
+                cents_to_decimal(allocation.column_total(column)),
                 styles.value_euro,
                 "",
             )
@@ -249,20 +302,36 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
     rows.append(("generated_by", f"budgetcalc {__version__}", styles.value_text, ""))
     for row, (key, value, cell_format, remark) in enumerate(rows, start=2):
         worksheet.write_string(row, 0, label(key, lang), styles.bold)
+        lines = 1
         if isinstance(value, str):
             _text(worksheet, row, 1, value, cell_format)
-            _fit_row(worksheet, row, _lines(value, widths[1]))
+            lines = _lines(value, widths[1])
         elif isinstance(value, datetime.date):
             worksheet.write_datetime(row, 1, value, cell_format)
         else:
             worksheet.write_number(row, 1, value, cell_format)
-        if remark:
-            _text(worksheet, row, 2, remark, styles.text)
+        if remark:  # an area's name, which may hold a line break
+            _text(worksheet, row, 2, remark, styles.wrap)
+            lines = max(lines, _lines(remark, widths[2]))
+        _fit_row(worksheet, row, lines)
 
 
 def _style(cell_format: Any) -> int:
     """The style index XlsxWriter gives ``cell_format``, registering it for styles.xml if it is new."""
     return int(cell_format._get_xf_index())
+
+
+def _area_text(allocation: Allocation, position: int, field: str | None, text: str) -> str:
+    """An area's text, if a cell holds it whole; else an OutputError naming the area."""
+    if fits_in_cell(text):
+        return text
+    raise area_text_error(
+        allocation.population,
+        position,
+        field,
+        f"the {field or 'explanation'} is {text_length(text):,} characters, more than the {MAX_TEXT:,} "
+        "an Excel cell holds; shorten it, or use --format csv or json",
+    )
 
 
 def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> str:
@@ -303,9 +372,10 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
             else:
                 cells.append((column_amounts[position], euro))
         bracket = brackets[position]
-        cells.append((neutralise(bracket) if bracket else None, indented))
+        bracket_cell = _area_text(allocation, position, None, neutralise(bracket)) if bracket else None
+        cells.append((bracket_cell, indented))
         explanation = " | ".join(explainer.explain(position))
-        cells.append((neutralise(explanation), indented))
+        cells.append((_area_text(allocation, position, None, neutralise(explanation)), indented))
         lines = max(
             _lines(explanation, explanation_width), _lines(bracket, bracket_width), _lines(name, name_width)
         )
@@ -316,9 +386,9 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
     worksheet.write_string(total_row, 0, label("total", lang), styles.total)
     for blank in (1, 2):
         worksheet.write_blank(total_row, blank, None, styles.total)
-    worksheet.write_number(total_row, 3, sum(area[3] for area in areas), styles.count_bold)
+    worksheet.write_number(total_row, 3, allocation.total_inhabitants, styles.count_bold)
     for offset, column in enumerate(columns):
-        total = cents_to_decimal(int(allocation.cents(column).sum()))
+        total = cents_to_decimal(allocation.column_total(column))
         worksheet.write_number(total_row, 4 + offset, total, styles.euro_bold)
     for blank in (bracket_column, bracket_column + 1):
         worksheet.write_blank(total_row, blank, None, styles.total)
@@ -344,7 +414,7 @@ def _rules_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: 
 def _checks_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
     widths = [60, 16, 90]
     _table(worksheet, styles, [label(key, lang) for key in ("check", "result", "detail")], widths)
-    lines: list[tuple[str, str, Any, str]] = []
+    lines: list[tuple[str, str, Any, str, bool]] = []
     expectations = iter(allocation.expectations)
     for check in allocation.checks():
         detail = check.detail
@@ -362,13 +432,16 @@ def _checks_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang:
                 f" / {actual}" + (f" ({expected.source})" if expected.source else "")
             )
         verdict = {True: "ok", False: "not_ok", None: "not_compared"}[check.ok]
-        lines.append((name, label(verdict, lang), styles.alarm if check.ok is False else styles.text, detail))
+        style = styles.alarm if check.ok is False else styles.text
+        lines.append((name, label(verdict, lang), style, detail, check.key != "check_expected"))
     for notice in allocation.notices:
-        lines.append(
-            (label("input_warning", lang), label("warning", lang), styles.attention, notice.text(lang))
+        alarm = ALARMING_NOTICES.get(notice.key)
+        name, style = (
+            (label(alarm, lang), styles.alarm) if alarm else (label("input_warning", lang), styles.attention)
         )
-    for row, (name, verdict, verdict_style, detail) in enumerate(lines, start=1):
+        lines.append((name, label("warning", lang), style, notice.text(lang), False))
+    for row, (name, verdict, verdict_style, detail, own) in enumerate(lines, start=1):
         _text(worksheet, row, 0, name, styles.wrap)
         _text(worksheet, row, 1, verdict, verdict_style)
-        _text(worksheet, row, 2, detail, styles.wrap)
+        _text(worksheet, row, 2, detail, styles.wrap, own=own)
         _fit_row(worksheet, row, max(_lines(name, widths[0]), _lines(detail, widths[2])))

@@ -408,6 +408,8 @@ class RuleSet(Strict):
     reference_date: RuleDate
     source: LongText | None = None
     note: LongText | None = None
+    allow_negative_amounts: bool = False
+    """Negative amounts are intended (a deduction); without it they give a loud warning."""
     components: dict[str, Component] = Field(min_length=1)
     total: TotalRule | None = None
     exceptions: list[AreaException] = Field(default_factory=list)
