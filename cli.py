@@ -146,10 +146,12 @@ def allocate(
     def run() -> None:
         inputs = [population, rules, *([columns] if columns else [])]
         target = output or Path(f"{rules.stem}.{(report_format or Format.xlsx).value}")
-        check_target(target, force=force, protected=inputs)  # before the name's format: never an input
+        # First what the target is (an input, a device, a folder), whatever its name; then its name.
+        check_target(target, force=True, protected=inputs)
         chosen = _choose_format(output, report_format)
         if output is not None and output.suffix.lower() != f".{chosen}":
             raise OutputError(f"the file name does not end in .{chosen}", file=output)
+        check_target(target, force=force, protected=inputs)
         ruleset = load_ruleset(rules)
         from_file = load_column_file(columns) if columns else {}
         from_options = parse_column_options(column or [])

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ def wait_for(marker: Path, process: subprocess.Popen[str]) -> None:
 
 
 @pytest.fixture
-def three_writers(tmp_path: Path) -> dict[str, tuple[subprocess.Popen[str], Path]]:
+def three_writers(tmp_path: Path) -> Iterator[dict[str, tuple[subprocess.Popen[str], Path]]]:
     """Three programs blocked in their write, in their own folders, started together to save time."""
     started = {}
     for name in ("sigterm", "sigint", "sigkill"):

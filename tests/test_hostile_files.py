@@ -292,6 +292,14 @@ def test_dev_null_as_output_through_the_command(workdir: Path) -> None:
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
+def test_an_existing_file_of_another_format_is_named_for_its_format(workdir: Path) -> None:
+    """Not "use --force" first and "cannot tell the format" after: the name is the problem."""
+    (workdir / "notes.txt").write_bytes(b"my notes")
+    line = one_error_line(run("allocate", "pop.csv", "--rules", "r.toml", "-o", "notes.txt"))
+    assert "--format" in line and "--force" not in line
+    assert (workdir / "notes.txt").read_bytes() == b"my notes"
+
+
 # --- 4. text from input files is shown, never executed --------------------------------------------
 
 
@@ -390,6 +398,13 @@ def test_an_unknown_field_in_a_mapping_file_lists_the_valid_ones(workdir: Path) 
         "error: map.toml, key 'plangebied': unknown field 'plangebied' in the column mapping; "
         f"did you mean 'plangebied_ha'? (valid fields: {_valid_fields()})"
     )
+
+
+def test_a_misspelt_dutch_field_is_recognised(workdir: Path) -> None:
+    line = one_error_line(
+        run("allocate", "pop.csv", "--rules", "r.toml", "-o", "out.csv", "--column", "inwonrs=inwoners")
+    )
+    assert line.startswith("error: unknown field 'inwonrs' in --column; did you mean 'inhabitants'? (valid")
 
 
 def test_a_column_the_rule_set_reads_can_be_mapped(workdir: Path) -> None:

@@ -47,11 +47,14 @@ def check_fields(
     ``file`` is the mapping file the fields come from; without it they are ``--column`` options.
     """
     valid = [*ALIASES, *sorted(set(columns_read) - set(ALIASES))]
+    spellings = {name: name for name in valid}
+    for known, aliases in ALIASES.items():
+        spellings.update({alias.replace(" ", "_"): known for alias in aliases})
     for field in mapping:
         if field in valid:
             continue
-        close = difflib.get_close_matches(field, valid, n=1, cutoff=0.8)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        close = difflib.get_close_matches(field, list(spellings), n=1, cutoff=0.8)
+        hint = f"; did you mean '{spellings[close[0]]}'?" if close else ""
         origin = "the column mapping" if file is not None else "--column"
         raise InputError(
             f"unknown field '{field}' in {origin}{hint} (valid fields: {', '.join(valid)})",
