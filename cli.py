@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -39,7 +41,7 @@ def _show_version(value: bool) -> None:
     if value:
         from budgetcalc import __version__
 
-        typer.echo(f"budgetcalc {__version__}")
+        _say(f"budgetcalc {__version__}")
         raise typer.Exit()
 
 
@@ -52,19 +54,41 @@ def main_options(
     """Exact wijk- and dorpsbudgetten for Dutch municipalities."""
 
 
+def _say(message: object, *, err: bool = False, prefix: str = "") -> None:
+    """Print a message or error, line by line: the one way this program prints.
+
+    Text from files (names, headers, file names) shows its control characters and escape sequences
+    as ``\\x1b[2J`` and ``\\r``; the terminal never acts on them.
+    """
+    from budgetcalc.terminal import message_lines
+
+    for number, line in enumerate(message_lines(message)):
+        typer.echo(f"{prefix}{line}" if number == 0 else line, err=err)
+
+
 def _user_errors(action: Callable[[], T]) -> T:
-    """Run ``action``; a user mistake becomes one line on stderr and exit code 2."""
+    """Run ``action``; a user mistake, or a failure of the file system or memory, is one line and exit 2."""
     from budgetcalc.errors import BudgetcalcError
 
     try:
         return action()
     except BudgetcalcError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
+        _fail(error)
     except OSError as error:  # the file system said no (permissions, a full disk, a file locked by Excel)
         where = f"{error.filename}: " if error.filename else ""
-        typer.echo(f"error: {where}{error.strerror or error}", err=True)
-        raise typer.Exit(2) from None
+        _fail(f"{where}{error.strerror or error}")
+    except UnicodeError as error:
+        _fail(f"not valid text: {error}")
+    except MemoryError:
+        _fail("out of memory: the population file or the report is too large for this computer")
+    except RecursionError:
+        _fail("the input is nested too deeply to process")
+
+
+def _fail(message: object) -> NoReturn:
+    """Print ``error: ...`` on stderr and exit with code 2 (no traceback)."""
+    _say(message, err=True, prefix="error: ")
+    raise typer.Exit(2)
 
 
 @app.command(
@@ -123,32 +147,39 @@ def allocate(
     from budgetcalc import load_ruleset
     from budgetcalc.errors import OutputError
     from budgetcalc.reading import load_column_file, parse_column_options, read_population
+    from budgetcalc.reading.mapping import check_fields
     from budgetcalc.report import ReportFormat, check_target, write_report
     from budgetcalc.scope import narrow_to_ruleset
 
     def run() -> None:
+        inputs = [population, rules, *([columns] if columns else [])]
+        target = output or Path(f"{rules.stem}.{(report_format or Format.xlsx).value}")
+        # First what the target is (an input, a device, a folder), whatever its name; then its name.
+        check_target(target, force=True, protected=inputs)
         chosen = _choose_format(output, report_format)
-        target = output or Path(f"{rules.stem}.{chosen}")
         if output is not None and output.suffix.lower() != f".{chosen}":
             raise OutputError(f"the file name does not end in .{chosen}", file=output)
-        check_target(target, force=force)
+        check_target(target, force=force, protected=inputs)
         ruleset = load_ruleset(rules)
-        mapping = {**(load_column_file(columns) if columns else {}), **parse_column_options(column or [])}
+        from_file = load_column_file(columns) if columns else {}
+        from_options = parse_column_options(column or [])
+        check_fields(from_file, ruleset.columns(), file=columns)
+        check_fields(from_options, ruleset.columns())
         people = read_population(
             population,
             sheet=sheet,
             kind=kind,
             level=level,
             municipality=municipality,
-            columns=mapping,
+            columns={**from_file, **from_options},
             skip_suppressed=skip_suppressed,
         )
         if municipality is None and not allow_other_municipality:
             people = narrow_to_ruleset(people, ruleset)  # a file of many municipalities: the rule set's
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
-        write_report(result, target, ReportFormat(chosen), lang.value, force=force)
+        write_report(result, target, ReportFormat(chosen), lang.value, force=force, protected=inputs)
         _print_summary(result, lang.value)
-        typer.echo(("Rapport geschreven: " if lang is Language.nl else "Report written: ") + str(target))
+        _say(("Rapport geschreven: " if lang is Language.nl else "Report written: ") + str(target))
 
     _user_errors(run)
 
@@ -169,12 +200,43 @@ def _print_summary(result: Allocation, lang: str) -> None:
     from budgetcalc.cli_summary import summary_lines
 
     for line in summary_lines(result, "nl" if lang == "nl" else "en"):
-        typer.echo(line)
+        _say(line)
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM, raised where the program is so that ``finally`` blocks run (temporary files go).
+
+    A ``BaseException`` like ``KeyboardInterrupt``, so that no ``except Exception`` swallows it; not a
+    ``KeyboardInterrupt``, which click would turn into "Aborted!" and exit code 1.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    """The first SIGINT or SIGTERM unwinds the program; a second one acts at once, as by default."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Interrupted(signum)
+
+
+def _handle_stop_signals() -> None:
+    """SIGTERM by default ends Python without cleaning up; make it, and Ctrl-C, an orderly exit."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # ignored when started in the background
+            signal.signal(signum, _stop)
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point; a stop signal exits with 128 + its number (130 for SIGINT, 143 for SIGTERM)."""
+    _handle_stop_signals()
+    try:
+        app()
+    except Interrupted as stop:
+        _say(f"interrupted by {signal.Signals(stop.signum).name}", err=True, prefix="error: ")
+        sys.exit(128 + stop.signum)
 
 
 if __name__ == "__main__":

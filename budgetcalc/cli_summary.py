@@ -6,7 +6,7 @@ from budgetcalc.allocation import Allocation
 from budgetcalc.engine.expectations import ExpectationStatus
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import format_euro
-from budgetcalc.report.sanitize import printable
+from budgetcalc.terminal import visible
 
 
 def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
@@ -45,4 +45,4 @@ def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
                     f"  {label('differs', lang)}: {expected.area or label('all_areas', lang)} "
                     f"{format_euro(result.expected_cents, lang)} / {actual}"
                 )
-    return [printable(line) for line in lines]
+    return [visible(line) for line in lines]

@@ -9,9 +9,11 @@ ended in a traceback.
 from __future__ import annotations
 
 import errno
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -325,10 +327,7 @@ def test_an_unreadable_mapping_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     path = tmp_path / "kolommen.toml"
     path.write_text('inhabitants = "Inwoners"\n')
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> str:
-        raise PermissionError(errno.EACCES, "Permission denied", str(self))
-
-    monkeypatch.setattr(Path, "read_text", refuse)
+    _failing(PermissionError(errno.EACCES, "Permission denied"), "os.open", monkeypatch, path)
     with pytest.raises(InputError) as caught:
         load_column_file(path)
     assert str(caught.value) == f"{path}: cannot read the column mapping file: Permission denied"
@@ -361,6 +360,16 @@ def test_a_mapping_file_with_a_byte_order_mark(tmp_path: Path) -> None:
 
 
 def _failing(error: OSError, method: str, monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    if method == "os.open":  # how budgetcalc.files opens a file it reads itself (without blocking)
+        original_open = os.open
+
+        def fail_open(file: str | Path, *args: Any, **kwargs: Any) -> int:
+            if Path(file) == path:
+                raise error
+            return original_open(file, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", fail_open)
+        return
     original = getattr(Path, method)
 
     def fail(self: Path, *args: object, **kwargs: object) -> object:
@@ -388,14 +397,14 @@ def test_a_file_system_error_is_one_line(
         write_csv(path, "code;naam;inwoners\nA;Aa;10\n")
     else:
         write_xlsx(path, [["code", "naam", "inwoners"], ["A", "Aa", 10]])
-    _failing(error, "read_bytes" if suffix == ".csv" else "open", monkeypatch, path)
+    _failing(error, "os.open" if suffix == ".csv" else "open", monkeypatch, path)
     assert str(read_error(path)) == f"{path}: cannot read the file: {reason}"
 
 
 def test_reading_a_directory_as_csv_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_csv_grid(tmp_path)
-    assert str(caught.value) == f"{tmp_path}: cannot read the file: it is a directory"
+    assert str(caught.value) == f"{tmp_path}: expected a spreadsheet file, got a directory"
 
 
 def test_a_workbook_as_excel_writes_it_is_measured_in_one_pass(tmp_path: Path) -> None:

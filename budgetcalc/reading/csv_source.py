@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from budgetcalc.errors import InputError
+from budgetcalc.files import POPULATION_FILE, read_regular_file
 from budgetcalc.notices import Notice
 
 SEPARATORS = (";", ",", "\t")
@@ -111,10 +112,7 @@ def _separator(text: str) -> str:
 def read_csv_grid(path: Path) -> tuple[Grid, tuple[Notice, ...]]:
     """Every row of a CSV file with its line number; quotes and embedded separators as in RFC 4180.
     Also a notice on how the file was decoded, where that deserves a look (Windows-1252)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise cannot_read(error, path) from None
+    data = read_regular_file(path, POPULATION_FILE)
     if not data.strip():
         raise InputError("the file is empty", file=path)
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))

@@ -12,6 +12,7 @@ import pandas as pd
 
 from budgetcalc.columns import ALIASES, canonical_name, normalise_header
 from budgetcalc.errors import InputError
+from budgetcalc.files import MAPPING_FILE, read_regular_file
 
 
 def parse_column_options(options: Iterable[str]) -> dict[str, str]:
@@ -37,6 +38,31 @@ def _field(name: str) -> str:
     return field
 
 
+def check_fields(
+    mapping: Mapping[str, str], columns_read: Iterable[str], *, file: str | Path | None = None
+) -> None:
+    """Every mapped field is a known field or a column the rule set reads; else name it and list those.
+
+    Without this an unknown field (a typo of a rule set's own column) would silently be a new column.
+    ``file`` is the mapping file the fields come from; without it they are ``--column`` options.
+    """
+    valid = [*ALIASES, *sorted(set(columns_read) - set(ALIASES))]
+    spellings = {name: name for name in valid}
+    for known, aliases in ALIASES.items():
+        spellings.update({alias.replace(" ", "_"): known for alias in aliases})
+    for field in mapping:
+        if field in valid:
+            continue
+        close = difflib.get_close_matches(field, list(spellings), n=1, cutoff=0.8)
+        hint = f"; did you mean '{spellings[close[0]]}'?" if close else ""
+        origin = "the column mapping" if file is not None else "--column"
+        raise InputError(
+            f"unknown field '{field}' in {origin}{hint} (valid fields: {', '.join(valid)})",
+            file=file,
+            key=field if file is not None else None,
+        )
+
+
 def load_column_file(path: str | Path) -> dict[str, str]:
     """A mapping file: TOML lines ``field = "header in the file"``, optionally under ``[columns]``.
 
@@ -44,16 +70,13 @@ def load_column_file(path: str | Path) -> dict[str, str]:
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError("column mapping file not found", file=path) from None
-    except IsADirectoryError:
-        raise InputError("expected a column mapping file, got a directory", file=path) from None
-    except OSError as error:
-        reason = error.strerror or error.__class__.__name__
-        raise InputError(f"cannot read the column mapping file: {reason}", file=path) from None
+        data = tomllib.loads(read_regular_file(path, MAPPING_FILE).decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(f"not a valid column mapping (TOML): {error}", file=path) from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise InputError(
+            "not a valid column mapping (TOML): arrays or tables nested too deeply", file=path
+        ) from None
     table = data.get("columns", data)
     if not isinstance(table, dict):
         raise InputError(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from budgetcalc.columns import ALIASES, canonical_name, normalise_header
 from budgetcalc.errors import InputError
+from budgetcalc.files import POPULATION_FILE, check_regular_file
 from budgetcalc.notices import Notice
 from budgetcalc.reading.csv_source import Grid, cannot_read, read_csv_grid
 from budgetcalc.reading.excel_source import column_fields, fill_merged, read_excel_grid
@@ -44,10 +45,7 @@ def read_table(
     """
     path = Path(path)
     try:
-        if not path.exists():
-            raise InputError("file not found", file=path)
-        if path.is_dir():
-            raise InputError("expected a spreadsheet file, got a directory", file=path)
+        check_regular_file(path, POPULATION_FILE)  # a FIFO, a device, a directory: refused unopened
         suffix = path.suffix.lower()
         merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
         notices: tuple[Notice, ...] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 
@@ -38,11 +39,19 @@ def write_report(
     lang: Lang = "nl",
     *,
     force: bool = False,
+    protected: Iterable[str | Path] = (),
 ) -> Path:
-    """Render and write atomically; the format follows the file suffix unless given."""
+    """Render and write atomically; the format follows the file suffix unless given.
+
+    The report never replaces the population file it was computed from, nor any file in ``protected``
+    (the rule file, a column mapping), even with ``force``.
+    """
     path = Path(path)
+    source = allocation.population.source
+    inputs = [*protected, *([source] if source else [])]
+    check_target(path, force=force, protected=inputs)
     chosen = report_format or ReportFormat(path.suffix.lower().lstrip(".") or "xlsx")
-    write_atomically(path, render_report(allocation, chosen, lang), force=force)
+    write_atomically(path, render_report(allocation, chosen, lang), force=force, protected=inputs)
     return path
 
 

@@ -7,6 +7,7 @@ import re
 
 from budgetcalc.errors import OutputError
 from budgetcalc.population import Population
+from budgetcalc.terminal import visible
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -32,18 +33,10 @@ def neutralise_separated(text: str) -> str:
     return neutralise(_HIDDEN_CELL.sub(r"\1'", text))
 
 
-def printable(text: str) -> str:
-    """Text for a terminal, on one line: control, format and line-break characters (a line break, an
-    escape sequence, a right-to-left override) written as escapes such as ``\\n`` or ``\\x1b``."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
-
-
 def area_text_error(population: Population, position: int, field: str | None, problem: str) -> OutputError:
     """An OutputError naming the area, and its row (and column, for a ``field`` of the population
     file) in the population file."""
-    code = printable(str(population.frame["code"].iloc[position]))
+    code = visible(str(population.frame["code"].iloc[position]))
     row = population.rows[position] if position < len(population.rows) else None
     return OutputError(
         f"area '{code[:40]}': {problem}",

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from budgetcalc.errors import RuleError
+from budgetcalc.files import RULE_FILE, read_regular_file
 from budgetcalc.ruleset.locate import KeyPath, key_lines, line_of
 from budgetcalc.ruleset.model import LocatedError, RuleSet
 
@@ -17,16 +18,11 @@ from budgetcalc.ruleset.model import LocatedError, RuleSet
 def load_ruleset(path: str | Path) -> RuleSet:
     """Read and validate a rule file; every problem is reported with its line and key."""
     path = Path(path)
+    data = read_regular_file(path, RULE_FILE)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # Notepad saves UTF-8 with a byte-order mark
-    except FileNotFoundError:
-        raise RuleError("rule file not found", file=path) from None
-    except IsADirectoryError:
-        raise RuleError("expected a rule file (.toml), got a directory", file=path) from None
+        text = data.decode("utf-8-sig")  # Notepad saves UTF-8 with a byte-order mark
     except UnicodeDecodeError as error:
         raise RuleError(f"rule file is not UTF-8 text (byte {error.start})", file=path) from None
-    except OSError as error:
-        raise RuleError(f"cannot read the rule file: {error.strerror or error}", file=path) from None
     return parse_ruleset(text, source=path)
 
 
@@ -36,6 +32,8 @@ def parse_ruleset(text: str, source: str | Path = "<rules>") -> RuleSet:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise RuleError(f"not valid TOML: {error}", file=source) from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise RuleError("not valid TOML: arrays or tables nested too deeply", file=source) from None
     try:
         return RuleSet.model_validate(data)
     except ValidationError as error:
@@ -53,8 +51,21 @@ def _rule_error(error: ValidationError, text: str, source: str | Path) -> RuleEr
         single = problems[0]
         single.file = str(source)
         return single
-    listing = "\n  ".join(str(problem) for problem in problems)
-    return RuleError(f"{len(problems)} problems in the rule file:\n  {listing}", file=source)
+    return RuleProblemsError(problems, source)
+
+
+class RuleProblemsError(RuleError):
+    """Several problems in one rule file: a line that says how many, then one line per problem."""
+
+    def __init__(self, problems: list[RuleError], source: str | Path) -> None:
+        self.problems = problems
+        listing = "".join(f"\n  {problem}" for problem in problems)
+        super().__init__(f"{len(problems)} problems in the rule file:{listing}", file=source)
+
+    def lines(self) -> list[str]:
+        """The message as its lines, without joining them: text from the file may hold line breaks."""
+        first = RuleError(f"{len(self.problems)} problems in the rule file:", file=self.file)
+        return [str(first), *(f"  {problem}" for problem in self.problems)]
 
 
 def _location(problem: Any, lines: dict[KeyPath, int]) -> KeyPath:
