@@ -339,12 +339,12 @@ class _CellInspector:
         key = self.row * 32768 + self.column
         if key in self.seen:
             self._refuse(
-                f"the sheet defines cell {self.reference} twice; Excel refuses such a file as damaged"
+                f"the sheet defines cell {self.reference} twice (Excel refuses such a file as damaged)"
             )
         if key < self.previous[0] and self.disorder is None:
             self.disorder = (
                 f"the sheet defines cell {self.reference} after cell {self.previous[1]}: its cells are out "
-                "of order, which Excel refuses as damaged"
+                "of order (Excel refuses such a file as damaged)"
             )
         self.seen.add(key)
         self.previous = (key, self.reference)
