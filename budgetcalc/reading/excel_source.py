@@ -15,7 +15,7 @@ from budgetcalc.columns import WHOLE_COUNT_COLUMNS, canonical_name, normalise_he
 from budgetcalc.errors import InputError
 from budgetcalc.reading.csv_source import Grid
 from budgetcalc.reading.workbook_safety import (
-    check_extent,
+    check_sheet,
     check_workbook_file,
     column_letters,
     damaged,
@@ -25,6 +25,8 @@ from budgetcalc.reading.workbook_safety import (
 
 COUNT_FIELDS = WHOLE_COUNT_COLUMNS
 TEXT_FIELDS = frozenset({"code", "name", "kind", "municipality", "municipality_code"})
+MAX_CELL_CHARACTERS = 32_767
+"""Excel's own limit on the text of a cell; a longer one was not made in Excel, nor fits a report."""
 
 
 MergedRange = tuple[tuple[int, int], tuple[int, int]]
@@ -46,9 +48,10 @@ def read_excel_grid(path: Path, sheet: str | None) -> tuple[Grid, str, list[Merg
         if sheet is not None and sheet not in names:
             raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(names)})", file=path)
         name = sheet if sheet is not None else _first_visible(workbook, names)
-        check_extent(path, name, extents)
+        check_sheet(path, name, extents)
         worksheet = workbook.get_sheet_by_name(name)
         cells: list[list[object]] = [list(row) for row in worksheet.to_python(skip_empty_area=False)]
+        _check_text_lengths(cells, path, name)
         merged = worksheet.merged_cell_ranges or []
     except InputError:
         raise
@@ -57,6 +60,19 @@ def read_excel_grid(path: Path, sheet: str | None) -> tuple[Grid, str, list[Merg
     except Exception as error:  # calamine raises its own error types for damaged files
         raise damaged(error, path) from None
     return [(number, row) for number, row in enumerate(cells, start=1)], name, list(merged)
+
+
+def _check_text_lengths(cells: list[list[object]], path: Path, sheet: str) -> None:
+    for number, row in enumerate(cells, start=1):
+        for index, value in enumerate(row):
+            if type(value) is str and len(value) > MAX_CELL_CHARACTERS:
+                raise InputError(
+                    f"cell {column_letters(index + 1)}{number} holds {len(value):,} characters; "
+                    f"Excel allows at most {MAX_CELL_CHARACTERS:,} in a cell",
+                    file=path,
+                    sheet=sheet,
+                    row=number,
+                )
 
 
 def _first_visible(workbook: object, names: list[str]) -> str:
@@ -94,15 +110,18 @@ def fill_merged(
       its code), where the merged value is a number (``int``/``float``), such as a land area.
 
     The text fields are filled even where the value is a number (a municipality code such as 80).
-    Columns without a header are filled (they are not read).
+    Columns without a header are filled (they are not read). Only cells the sheet has are visited:
+    a range merged over the whole sheet (``A1:XFD1048576``) costs no more than the table.
     """
     rows = {number: cells for number, cells in grid}
+    last_row = max(rows, default=0)
+    width = max(map(len, rows.values()), default=0)
     for (top, left), (bottom, right) in merged:
         if top + 1 <= below_row or top + 1 not in rows or left >= len(rows[top + 1]):
             continue
         value = rows[top + 1][left]
         number_value = isinstance(value, int | float) and not isinstance(value, bool)
-        for column in range(left, right + 1):
+        for column in range(left, min(right + 1, width)):  # further right: no field, no cell
             field = fields[column] if column < len(fields) else ""
             counts = field in COUNT_FIELDS or (field not in TEXT_FIELDS and field != "" and number_value)
             spans_column = bottom > top or column > left  # the range has cells of this column to fill
@@ -116,11 +135,11 @@ def fill_merged(
                     row=top + 1,
                     column=header[column] if column < len(header) else None,
                 )
-        for number in range(top + 1, bottom + 2):
+        for number in range(top + 1, min(bottom + 1, last_row) + 1):  # the cells that exist
             cells_of_row = rows.get(number)
-            for column in range(left, right + 1):
-                if cells_of_row is not None and column < len(cells_of_row):
-                    cells_of_row[column] = value
+            if cells_of_row is not None and left < len(cells_of_row):
+                stop = min(right + 1, len(cells_of_row))
+                cells_of_row[left:stop] = [value] * (stop - left)
 
 
 def column_fields(header: Sequence[object], mapped: dict[str, str]) -> list[str]:
