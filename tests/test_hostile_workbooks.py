@@ -14,7 +14,6 @@ import os
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -305,9 +304,9 @@ def test_rows_and_cells_without_r_are_placed_in_turn(tmp_path: Path) -> None:
 # --- 4. Bounded time and memory, no warnings ------------------------------------------------------
 
 
-def run_cli(path: Path, folder: Path) -> tuple[int, str, float]:
+def run_cli(path: Path, folder: Path) -> tuple[int, str]:
+    """Exit code and stderr of the command; the subprocess timeout guards against a hang."""
     program = Path(sys.executable).with_name("budgetcalc")
-    start = time.perf_counter()
     finished = subprocess.run(
         [str(program), "allocate", str(path), "--rules", str(RULES), "-o", "out.csv"],
         cwd=folder,
@@ -318,7 +317,7 @@ def run_cli(path: Path, folder: Path) -> tuple[int, str, float]:
         check=False,
     )
     assert finished.stdout == "" or finished.returncode == 0
-    return finished.returncode, finished.stderr, time.perf_counter() - start
+    return finished.returncode, finished.stderr
 
 
 def test_a_merged_range_over_the_rest_of_the_sheet_takes_no_time(tmp_path: Path) -> None:
@@ -328,9 +327,8 @@ def test_a_merged_range_over_the_rest_of_the_sheet_takes_no_time(tmp_path: Path)
     rows = rows.replace('<c r="D2"><v>664</v></c>', '<c r="D2"><v>664</v></c>' + inline("E2", "zie notulen"))
     merge = '<mergeCells count="1"><mergeCell ref="E2:XFD1048576"/></mergeCells>'
     path = write_workbook(tmp_path, sheet_xml(rows=rows, after=merge))
-    code, stderr, seconds = run_cli(path, tmp_path)
+    code, stderr = run_cli(path, tmp_path)
     assert (code, stderr) == (0, "")
-    assert seconds < 10
 
 
 def test_a_row_of_16384_cells_is_refused_in_time(tmp_path: Path) -> None:
@@ -339,10 +337,9 @@ def test_a_row_of_16384_cells_is_refused_in_time(tmp_path: Path) -> None:
     )
     rows = sheet_xml().split("<sheetData>")[1].split("</sheetData>")[0] + footnote
     path = write_workbook(tmp_path, sheet_xml(rows=rows))
-    code, stderr, seconds = run_cli(path, tmp_path)
+    code, stderr = run_cli(path, tmp_path)
     assert code == 2
     assert stderr.count("\n") == 1 and stderr.startswith("error: ") and "row 9" in stderr, stderr
-    assert seconds < 10
 
 
 @pytest.mark.parametrize("where", ["inline", "shared"])
@@ -359,8 +356,18 @@ def test_a_cell_of_ten_megabytes_is_refused_naming_it(tmp_path: Path, where: str
         path = write_workbook(
             tmp_path, sheet_xml(rows=rows), replace={STRINGS: shared_strings(f"<si>{runs}</si>").encode()}
         )
-    code, stderr, seconds = run_cli(path, tmp_path)
+    code, stderr = run_cli(path, tmp_path)
     assert code == 2
     assert stderr.count("\n") == 1 and "Traceback" not in stderr, stderr[:2000]
     assert "row 2" in stderr and "cell B2" in stderr and "32,767" in stderr, stderr[:2000]
-    assert seconds < 10
+
+
+def test_overlapping_merged_ranges_are_refused(tmp_path: Path) -> None:
+    """Thousands of ranges merged over the same cells would each be filled again: refused at once."""
+    rows = sheet_xml().split("<sheetData>")[1].split("</sheetData>")[0]
+    rows = rows.replace("</row>", inline("E1", "opmerking") + "</row>", 1)
+    rows = rows.replace('<c r="D2"><v>664</v></c>', '<c r="D2"><v>664</v></c>' + inline("E2", "zie notulen"))
+    ranges = "".join('<mergeCell ref="E2:XFD1048576"/>' for _ in range(5000))
+    merge = f'<mergeCells count="5000">{ranges}</mergeCells>'
+    path = write_workbook(tmp_path, sheet_xml(rows=rows, after=merge))
+    refused(path, "merged ranges overlap")

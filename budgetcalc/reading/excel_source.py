@@ -116,6 +116,7 @@ def fill_merged(
     rows = {number: cells for number, cells in grid}
     last_row = max(rows, default=0)
     width = max(map(len, rows.values()), default=0)
+    _refuse_overlaps(merged, last_row, width, path, sheet)
     for (top, left), (bottom, right) in merged:
         if top + 1 <= below_row or top + 1 not in rows or left >= len(rows[top + 1]):
             continue
@@ -140,6 +141,22 @@ def fill_merged(
             if cells_of_row is not None and left < len(cells_of_row):
                 stop = min(right + 1, len(cells_of_row))
                 cells_of_row[left:stop] = [value] * (stop - left)
+
+
+def _refuse_overlaps(merged: list[MergedRange], last_row: int, width: int, path: Path, sheet: str) -> None:
+    """Merged ranges never overlap in a sound workbook, so together they cover at most the grid; more
+    means overlapping ranges (Excel calls the file damaged), each of which would be filled again."""
+    covered = sum(
+        max(0, min(bottom + 1, last_row) - top) * max(0, min(right + 1, width) - left)
+        for (top, left), (bottom, right) in merged
+    )
+    if covered > last_row * width:
+        raise InputError(
+            "the sheet's merged ranges overlap (Excel refuses such a file as damaged); "
+            "open it in Excel, unmerge the cells and save it again",
+            file=path,
+            sheet=sheet,
+        )
 
 
 def column_fields(header: Sequence[object], mapped: dict[str, str]) -> list[str]:

@@ -127,7 +127,9 @@ def check_workbook_file(path: Path) -> dict[str, PartScan]:
     if not start:
         raise InputError("the file is empty", file=path)
     if start == OLE_MAGIC:
-        if ENCRYPTION_INFO in path.read_bytes()[: 16 * 1024 * 1024]:
+        with path.open("rb") as stream:
+            head = stream.read(16 * 1024 * 1024)
+        if ENCRYPTION_INFO in head:
             raise InputError(
                 "the workbook is password-protected; remove the password in Excel and try again", file=path
             )
