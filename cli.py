@@ -149,7 +149,6 @@ def allocate(
     from budgetcalc.reading import load_column_file, parse_column_options, read_population
     from budgetcalc.reading.mapping import check_fields
     from budgetcalc.report import ReportFormat, check_target, write_report
-    from budgetcalc.scope import narrow_to_ruleset
 
     def run() -> None:
         inputs = [population, rules, *([columns] if columns else [])]
@@ -173,9 +172,8 @@ def allocate(
             municipality=municipality,
             columns={**from_file, **from_options},
             skip_suppressed=skip_suppressed,
+            ruleset=None if allow_other_municipality else ruleset,
         )
-        if municipality is None and not allow_other_municipality:
-            people = narrow_to_ruleset(people, ruleset)  # a file of many municipalities: the rule set's
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
         write_report(result, target, ReportFormat(chosen), lang.value, force=force, protected=inputs)
         _print_summary(result, lang.value)

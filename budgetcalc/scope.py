@@ -9,7 +9,6 @@ to the areas of every municipality.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -19,7 +18,6 @@ from enum import StrEnum
 import numpy as np
 
 from budgetcalc.errors import AllocationError
-from budgetcalc.notices import Notice
 from budgetcalc.population import Population, cell_text
 from budgetcalc.ruleset.model import RuleSet
 
@@ -58,6 +56,24 @@ class Municipality:
             return f"{self.name} ({self.code})"
         return self.name or self.code
 
+    def comparable(self, rule: Municipality) -> bool:
+        """Whether this area's municipality can be compared with the rule set's at all."""
+        return bool((self.code and rule.code) or self.name)
+
+    def same_as(self, rule: Municipality) -> bool:
+        """Codes decide where both sides have one; else names, compared as people read them."""
+        if self.code and rule.code:
+            return self.code == rule.code
+        return bool(self.name) and name_key(self.name) == name_key(rule.name)
+
+    def identity(self) -> str:
+        return self.code or name_key(self.name)
+
+
+def rule_municipality(ruleset: RuleSet) -> Municipality:
+    """The municipality a rule set names."""
+    return Municipality(ruleset.municipality_code or "", ruleset.municipality)
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -87,20 +103,30 @@ def name_key(name: str) -> str:
 
 
 def area_municipalities(population: Population) -> list[Municipality]:
-    """Per area, its municipality as far as the population says: code from a municipality code
-    column or the area's own CBS code, name from a municipality column (empty where unknown)."""
+    """Per area, its municipality as far as the population says (see :func:`municipalities_of`)."""
     frame = population.frame
-    count = len(frame)
-    codes = _column_texts(population, "municipality_code", count)
-    names = _column_texts(population, "municipality", count)
+
+    def texts(column: str) -> list[str]:
+        if column not in frame.columns:
+            return [""] * len(frame)
+        return [cell_text(value) for value in frame[column].tolist()]
+
+    return municipalities_of(texts("code"), texts("municipality_code"), texts("municipality"))
+
+
+def municipalities_of(
+    codes: list[str], municipality_codes: list[str], names: list[str]
+) -> list[Municipality]:
+    """Per row, its municipality: the code from a municipality code column or the area's own CBS code,
+    the name from a municipality column; a name seen elsewhere with a code gets that code."""
     found = []
-    for position, area_code in enumerate(frame["code"].tolist()):
-        code = codes[position].upper()
+    for area_code, given_code, name in zip(codes, municipality_codes, names, strict=True):
+        code = given_code.upper()
         if not code:
-            match = CBS_AREA_CODE.match(str(area_code).upper())
+            match = CBS_AREA_CODE.match(area_code.upper())
             if match:
                 code = "GM" + next(group for group in match.groups() if group)
-        found.append(Municipality(code, names[position]))
+        found.append(Municipality(code, name))
     code_of_name = {name_key(area.name): area.code for area in found if area.code and area.name}
     return [
         area
@@ -110,20 +136,14 @@ def area_municipalities(population: Population) -> list[Municipality]:
     ]
 
 
-def _column_texts(population: Population, column: str, count: int) -> list[str]:
-    if column not in population.frame.columns:
-        return [""] * count
-    return [cell_text(value) for value in population.frame[column].tolist()]
-
-
 def scope_of(population: Population, ruleset: RuleSet, *, allow_other_municipality: bool = False) -> Scope:
     """How the population's areas lie against the municipality the rule set names."""
-    rule = Municipality(ruleset.municipality_code or "", ruleset.municipality)
+    rule = rule_municipality(ruleset)
     areas = area_municipalities(population)
-    matches = np.array([_same(area, rule) for area in areas], dtype=np.bool_)
-    known = np.array([_comparable(area, rule) for area in areas], dtype=np.bool_)
+    matches = np.array([area.same_as(rule) for area in areas], dtype=np.bool_)
+    known = np.array([area.comparable(rule) for area in areas], dtype=np.bool_)
     others = Counter(
-        _identity(area)
+        area.identity()
         for area, ok, comparable in zip(areas, matches, known, strict=True)
         if comparable and not ok
     )
@@ -145,50 +165,10 @@ def scope_of(population: Population, ruleset: RuleSet, *, allow_other_municipali
     return Scope(status, rule, matches, listed)
 
 
-def _comparable(area: Municipality, rule: Municipality) -> bool:
-    return bool((area.code and rule.code) or area.name)
-
-
-def _same(area: Municipality, rule: Municipality) -> bool:
-    """Codes decide where both sides have one; else names, compared as people read them."""
-    if area.code and rule.code:
-        return area.code == rule.code
-    return bool(area.name) and name_key(area.name) == name_key(rule.name)
-
-
-def _identity(area: Municipality) -> str:
-    return area.code or name_key(area.name)
-
-
 def _display(areas: list[Municipality], key: str) -> Municipality:
     """The fullest description of a municipality found under ``key`` (a code with its name)."""
-    candidates = [area for area in areas if _identity(area) == key]
+    candidates = [area for area in areas if area.identity() == key]
     return max(candidates, key=lambda area: (bool(area.code), bool(area.name)))
-
-
-def narrow_to_ruleset(population: Population, ruleset: RuleSet) -> Population:
-    """Keep only the areas of the rule set's municipality when the population holds several
-    municipalities, one of them the rule set's; the areas left out are counted in a notice.
-
-    Any other population is returned as it is (``allocate`` then refuses a mismatch).
-    """
-    scope = scope_of(population, ruleset)
-    if scope.status is not ScopeStatus.MIXED:
-        return population
-    keep = scope.matches
-    left_out = int((~keep).sum())
-    notice = Notice(
-        "rows_other_municipality",
-        {"count": left_out, "municipality": scope.rule.describe()},
-    )
-    positions = np.flatnonzero(keep)
-    return dataclasses.replace(
-        population,
-        frame=population.frame.iloc[positions].reset_index(drop=True),
-        rows=tuple(population.rows[int(p)] for p in positions) if population.rows else (),
-        warnings=(*population.warnings, notice),
-        _counts={},
-    )
 
 
 def require_scope(population: Population, ruleset: RuleSet, *, allow_other_municipality: bool) -> Scope:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from budgetcalc import AllocationError, allocate, load_ruleset, parse_ruleset
 from budgetcalc.population import Population
-from budgetcalc.scope import ScopeStatus, name_key, narrow_to_ruleset, scope_of
+from budgetcalc.scope import ScopeStatus, name_key, scope_of
 from cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,12 +117,20 @@ def test_a_national_file_is_narrowed_to_the_rule_sets_municipality(workdir: Path
 def test_the_narrowed_rows_are_accounted_for_in_the_rows_check() -> None:
     from budgetcalc.reading import read_population
 
-    population = read_population(RAW, level="wijk")
-    narrowed = narrow_to_ruleset(population, load_ruleset(RULES / "het-hogeland-2021.toml"))
-    allocation = allocate(narrowed, load_ruleset(RULES / "het-hogeland-2021.toml"))
+    rules = load_ruleset(RULES / "het-hogeland-2021.toml")
+    narrowed = read_population(RAW, level="wijk", ruleset=rules)
+    allocation = allocate(narrowed, rules)
     checks = {check.key: check for check in allocation.checks()}
     assert checks["check_rows"].ok is True
     assert checks["check_municipality"].ok is True
+    # the warnings speak of the rule set's areas only: no empty wijk of Rotterdam or Almere
+    zero = [notice for notice in narrowed.warnings if notice.key == "zero_inhabitants"]
+    expected = [
+        row["name"]
+        for row in clean_rows()
+        if row["level"] == "wijk" and row["municipality_code"] == "GM1966" and row["inhabitants"] == "0"
+    ]
+    assert [notice.values["count"] for notice in zero] == ([len(expected)] if expected else [])
 
 
 def test_a_national_rule_set_takes_every_municipality() -> None:

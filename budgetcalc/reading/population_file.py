@@ -16,6 +16,8 @@ from budgetcalc.reading.excel_source import describe_empty_cell
 from budgetcalc.reading.mapping import apply_mapping
 from budgetcalc.reading.selection import Selection, select_rows, totals_lookalikes
 from budgetcalc.reading.table import RawTable, read_table
+from budgetcalc.ruleset.model import RuleSet
+from budgetcalc.scope import rule_municipality
 
 
 def read_population(
@@ -27,6 +29,7 @@ def read_population(
     municipality: str | None = None,
     columns: Mapping[str, str] | None = None,
     skip_suppressed: bool = False,
+    ruleset: RuleSet | None = None,
 ) -> Population:
     """Read and validate a population spreadsheet; errors name the file, sheet, row and column.
 
@@ -35,6 +38,8 @@ def read_population(
     leaves out areas whose inhabitants CBS did not publish (they are listed as skipped).
     Errors about a mapped column name the file's header (``Aantal personen``), not the field.
     A row whose inhabitants equal the sum of all other areas gets a warning (a totals row?).
+    ``ruleset`` is the rule set the areas are read for: where the file holds several municipalities,
+    one of them the rule set's, only that one's areas are kept and the others counted in a notice.
     """
     table = read_table(path, sheet=sheet, columns=columns)
     where: dict[str, Any] = {"file": table.file, "sheet": table.sheet}
@@ -42,7 +47,8 @@ def read_population(
     frame, mapped_headers = apply_mapping(frame, columns or {}, where)
     renamed, headers = canonical_columns(frame, where)
     headers = {**headers, **mapped_headers}
-    choice = Selection(level, municipality, skip_suppressed)
+    home = rule_municipality(ruleset) if ruleset is not None and not ruleset.national else None
+    choice = Selection(level, municipality, home=home, skip_suppressed=skip_suppressed)
     selected = select_rows(renamed, table.row_numbers, choice, where, headers)
     if selected.frame.empty:
         left_out = "; ".join(notice.text("en") for notice in selected.notices)

@@ -15,6 +15,7 @@ from budgetcalc.errors import InputError
 from budgetcalc.notices import Notice, examples
 from budgetcalc.numbers import is_suppressed
 from budgetcalc.population import TEXT_FIELDS, text_cells
+from budgetcalc.scope import Municipality, municipalities_of
 from budgetcalc.text import normal_text
 
 CBS_LEVELS = ("gemeente", "wijk", "buurt")
@@ -33,6 +34,8 @@ class Selection:
 
     level: str | None = None
     municipality: str | None = None
+    home: Municipality | None = None
+    """The rule set's municipality: where the file holds several, one of them this, only its areas."""
     skip_suppressed: bool = False
 
     def describe(self) -> str:
@@ -93,6 +96,7 @@ def select_rows(
     selected = [position for position in range(len(frame)) if keep[position]]
     selected = _by_level(selected, kinds, selection, where)
     selected = _by_municipality(selected, texts, codes, selection, where)
+    selected, elsewhere = _in_home_municipality(selected, texts, codes, selection)
     if selection.skip_suppressed and "inhabitants" in frame.columns:
         counts = frame["inhabitants"].tolist()
         for position in selected:
@@ -112,10 +116,14 @@ def select_rows(
         for (reason, values), found in skipped.items()
     ]
     skipped_count = sum(len(found) for found in skipped.values())
-    not_selected = len(frame) - skipped_count - len(selected)
+    not_selected = len(frame) - skipped_count - len(selected) - elsewhere
     if not_selected:
         notices.append(
             Notice("rows_not_selected", {"count": not_selected, "selection": selection.describe()})
+        )
+    if elsewhere and selection.home is not None:
+        notices.append(
+            Notice("rows_other_municipality", {"count": elsewhere, "municipality": selection.home.describe()})
         )
     return Selected(
         frame.iloc[selected].reset_index(drop=True),
@@ -124,6 +132,24 @@ def select_rows(
         skipped_count,
         not_selected,
     )
+
+
+def _in_home_municipality(
+    selected: list[int], texts: Mapping[str, list[str]], codes: list[str], selection: Selection
+) -> tuple[list[int], int]:
+    """Where the rows lie in several municipalities, one of them the rule set's, keep that one's rows
+    (and rows whose municipality is not known); also how many rows were left out. Otherwise all rows
+    stay: a population wholly elsewhere is the engine's to refuse, naming both municipalities."""
+    home = selection.home
+    if home is None or selection.municipality is not None:
+        return selected, 0
+    blank = [""] * len(codes)
+    places = municipalities_of(codes, texts.get("municipality_code", blank), texts.get("municipality", blank))
+    outside = [p for p in selected if places[p].comparable(home) and not places[p].same_as(home)]
+    if not outside or len(outside) == len(selected):
+        return selected, 0
+    left_out = set(outside)
+    return [p for p in selected if p not in left_out], len(outside)
 
 
 def _national_row(code: str, name: str, kind: str, municipality_code: str) -> Reason | None:
