@@ -138,6 +138,6 @@ class Fixed:
             return (self.units * np.int64(factor)).astype(np.int64)
         return (self.units // np.int64(10 ** (self.scale - 2))).astype(np.int64)
 
-    def decimal_at(self, index: int) -> Decimal:
-        """The exact value for one area, as a Decimal."""
+    def decimal_at(self, index: int | tuple[int, int]) -> Decimal:
+        """The exact value for one area (or one scenario and area), as a Decimal."""
         return Decimal(int(self.units[index])).scaleb(-self.scale)

@@ -30,11 +30,18 @@ def round_to_step(amount: Fixed, step: Decimal, mode: RoundingMode) -> Int64Arra
 
     ``step`` must be a positive whole number of cents (0.01, 1, 10, 100, ...).
     """
-    scale = max(amount.scale, decimal_places(step))
+    return round_to_cents_step(amount, np.int64(decimal_to_units(step, 2)), mode)
+
+
+def round_to_cents_step(amount: Fixed, step_cents: Int64Array | np.int64, mode: RoundingMode) -> Int64Array:
+    """Round exact amounts to multiples of ``step_cents`` (positive whole cents, one per scenario row
+    or one for all); the result is in cents."""
+    scale = max(amount.scale, 2)
     units = amount.rescaled(scale).units
-    step_in_units = decimal_to_units(step, scale)
-    check_fits(step_in_units, "the rounding step at this precision")
-    step_units = np.int64(step_in_units)
+    factor = 10 ** (scale - 2)
+    steps = np.asarray(step_cents, dtype=np.int64)
+    check_fits(max_abs(steps) * factor, "the rounding step at this precision")
+    step_units = steps * np.int64(factor)
     quotient, remainder = np.divmod(units, step_units)  # floor division: 0 <= remainder < step
     if mode is RoundingMode.DOWN:
         rounded = quotient
@@ -47,9 +54,8 @@ def round_to_step(amount: Fixed, step: Decimal, mode: RoundingMode) -> Int64Arra
         # Half up goes away from zero; for negatives the floor already is away from zero.
         tie_goes_up = units >= 0 if mode is RoundingMode.HALF_UP else quotient % 2 == 1
         rounded = quotient + (above_half | (tie & tie_goes_up))
-    step_cents = decimal_to_units(step, 2)
-    check_fits(max_abs(rounded) * step_cents, "a rounded amount")
-    return np.asarray(rounded * np.int64(step_cents), dtype=np.int64)
+    check_fits(max_abs(rounded) * max_abs(steps), "a rounded amount")
+    return np.asarray(rounded * steps, dtype=np.int64)
 
 
 def cents_to_decimal(cents: int) -> Decimal:

@@ -8,13 +8,10 @@ import numpy as np
 import pandas as pd
 
 from budgetcalc.allocation import Allocation
-from budgetcalc.engine.areas import AreaIndex
-from budgetcalc.engine.component import evaluate_component
-from budgetcalc.engine.exceptions import resolve_exceptions
+from budgetcalc.engine.evaluate import evaluate_block
 from budgetcalc.engine.expectations import check_expectations
-from budgetcalc.engine.total import apply_total
-from budgetcalc.errors import AllocationError
-from budgetcalc.exact import check_fits, max_abs
+from budgetcalc.engine.parameters import Scenarios
+from budgetcalc.engine.plan import compile_plan
 from budgetcalc.notices import Notice, examples
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import RuleSet
@@ -34,29 +31,11 @@ def allocate(
     if isinstance(population, pd.DataFrame):
         population = Population.from_frame(population)
     scope = require_scope(population, ruleset, allow_other_municipality=allow_other_municipality)
-    missing = sorted(column for column in ruleset.columns() if column not in population.frame.columns)
-    if missing:
-        raise AllocationError(
-            f"the rule set '{ruleset.name}' needs the column(s) {', '.join(missing)}, "
-            f"which the population lacks (it has: {', '.join(population.frame.columns)})",
-            file=population.source,
-        )
-    areas = AreaIndex(population)
-    exceptions = resolve_exceptions(ruleset, areas)
-    total_exception = np.zeros(len(population), dtype=np.bool_)
-    total_exception[list(exceptions.total)] = True
-    components = [
-        evaluate_component(
-            name, rule, population, areas, exceptions.components.get(name, {}), total_exception
-        )
-        for name, rule in ruleset.components.items()
-    ]
-    check_fits(sum(max_abs(c.cents) for c in components), "the sum of an area's components")
-    component_sum = np.asarray(np.sum([c.cents for c in components], axis=0), dtype=np.int64)
-    receives = np.logical_or.reduce([c.applies | c.exception for c in components])
-    total = apply_total(ruleset, component_sum, receives, exceptions.total)
-    check_fits(max_abs(total.cents) * max(len(population), 1), "the grand total")
-    expectations = check_expectations(ruleset, population, areas, components, total)
+    plan = compile_plan(ruleset, population)
+    evaluation = evaluate_block(plan, Scenarios.of(plan.parameters))
+    components = [component.row(0) for component in evaluation.components]
+    total = evaluation.total.row(0)
+    expectations = check_expectations(ruleset, population, plan.areas, components, total)
     warnings = tuple(
         Notice("component_applies_to_none", {"component": c.name})
         for c in components

@@ -1,20 +1,19 @@
-"""One component for every area: terms, rounding, minimum/maximum and exceptions, kept step by step."""
+"""One component for every area and scenario: terms, rounding, minimum/maximum and exceptions, kept
+step by step. Arrays are (scenarios, areas); the masks of the plan are per area."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from budgetcalc.engine.areas import AreaIndex
-from budgetcalc.engine.conditions import condition_mask
+from budgetcalc.engine.parameters import Scenarios
+from budgetcalc.engine.plan import ComponentPlan, Plan
 from budgetcalc.engine.staffel import NO_BRACKET, apply_staffel
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray, Fixed, Int64Array
-from budgetcalc.money import decimal_to_cents, round_to_step
-from budgetcalc.population import Population
-from budgetcalc.ruleset.amount import Amount
-from budgetcalc.ruleset.model import AreaException, Component
+from budgetcalc.money import round_to_cents_step
+from budgetcalc.ruleset.model import Component
 
 RAISED_TO_MINIMUM = -1
 LOWERED_TO_MAXIMUM = 1
@@ -22,7 +21,8 @@ LOWERED_TO_MAXIMUM = 1
 
 @dataclass(frozen=True)
 class ComponentResult:
-    """How one component came about for every area (arrays aligned with the population)."""
+    """How one component came about for every area: arrays of shape (scenarios, areas), or (areas,)
+    for one allocation (see :meth:`row`); masks are per area."""
 
     name: str
     rule: Component
@@ -42,53 +42,68 @@ class ComponentResult:
     exception: BoolArray
     cents: Int64Array
 
+    def row(self, scenario: int) -> ComponentResult:
+        """The result of one scenario, with arrays per area."""
 
-def evaluate_component(
-    name: str,
-    rule: Component,
-    population: Population,
-    areas: AreaIndex,
-    exceptions: dict[int, AreaException],
-    excluded: BoolArray,
-) -> ComponentResult:
-    """Apply one component's rule to every area; exact until its single rounding.
+        def at(value: Fixed) -> Fixed:
+            return Fixed(value.units[scenario], value.scale)
 
-    ``excluded`` areas (whose total an exception sets) get nothing from the component. Areas with an
-    exception on this component get its amount; the rule is not applied to them at all, so an area
-    outside every bracket or missing from ``per_area`` can be settled by an exception.
+        return replace(
+            self,
+            fixed=at(self.fixed),
+            rate=at(self.rate),
+            bracket=self.bracket[scenario],
+            staffel_fixed=at(self.staffel_fixed),
+            staffel_rate=at(self.staffel_rate),
+            staffel_base=at(self.staffel_base),
+            per_area=at(self.per_area),
+            exact=at(self.exact),
+            rounded=self.rounded[scenario],
+            bound=self.bound[scenario],
+            cents=self.cents[scenario],
+        )
+
+
+def evaluate_component(component: ComponentPlan, plan: Plan, values: Scenarios) -> ComponentResult:
+    """Apply one component's rule to every area in every scenario; exact until its single rounding.
+
+    Areas whose total an exception sets get nothing from the component. Areas with an exception on
+    this component get its amount; the rule is not applied to them at all, so an area outside every
+    bracket or missing from ``per_area`` can be settled by an exception.
     """
-    size = len(population)
-    used_in = f"component '{name}'"
-    selected = condition_mask(rule.applies_to, population, areas, used_in)
-    exception = np.zeros(size, dtype=np.bool_)
-    exception[list(exceptions)] = True
-    applies = selected & ~excluded & ~exception
-    zero = Fixed.zeros(size)
-    fixed = Fixed.constant(rule.fixed.value, size).where(applies, zero) if rule.fixed else zero
+    rule = component.rule
+    shape = (values.size, plan.size)
+    applies = component.applies
+    zero = Fixed(np.zeros(shape, dtype=np.int64), 0)
+    fixed = values.value(component.value_path("fixed")).where(applies, zero) if rule.fixed else zero
     rate = zero
-    if rule.rate is not None:
-        rate = (Fixed.constant(rule.rate.value, size) * population.count(rule.per)).where(applies, zero)
-    if rule.staffel is not None:
-        staffel = apply_staffel(rule.staffel, population, areas, applies, used_in)
-    else:
-        staffel = None
-    per_area = _per_area(rule, population, areas, applies, used_in)
-    exact = fixed + rate + per_area
-    if staffel is not None:
+    if component.rate_count is not None:
+        rate = (values.value(component.value_path("rate")) * component.rate_count).where(applies, zero)
+    exact = fixed + rate
+    staffel = None
+    if component.staffel is not None:
+        staffel = apply_staffel(component.staffel, plan, applies, values, f"component '{component.name}'")
         exact = exact + staffel.fixed + staffel.rate
-    rounded = _round(rule, exact, population, applies, used_in)
-    bounded, bound = clamp(rounded, applies, rule.minimum, rule.maximum)
-    for position, entry in exceptions.items():
-        bounded[position] = decimal_to_cents(entry.amount.value)
-    cents = np.where(applies | exception, bounded, 0).astype(np.int64)
+    per_area = _per_area(component, values, shape)
+    exact = exact + per_area
+    rounded = _round(component, exact, plan, values)
+    bounded, bound = clamp(
+        rounded,
+        applies,
+        values.cents(component.value_path("minimum")) if rule.minimum is not None else None,
+        values.cents(component.value_path("maximum")) if rule.maximum is not None else None,
+    )
+    for override in component.exceptions:
+        bounded[:, override.position] = values.cents(override.path)[:, 0]
+    cents = np.where(applies | component.exception, bounded, 0).astype(np.int64)
     return ComponentResult(
-        name=name,
+        name=component.name,
         rule=rule,
-        selected=selected,
+        selected=component.selected,
         applies=applies,
         fixed=fixed,
         rate=rate,
-        bracket=staffel.bracket if staffel else np.full(size, NO_BRACKET, dtype=np.int64),
+        bracket=staffel.bracket if staffel else np.full(shape, NO_BRACKET, dtype=np.int64),
         staffel_fixed=staffel.fixed if staffel else zero,
         staffel_rate=staffel.rate if staffel else zero,
         staffel_base=staffel.base if staffel else zero,
@@ -96,54 +111,31 @@ def evaluate_component(
         exact=exact,
         rounded=rounded,
         bound=bound,
-        exception=exception,
+        exception=component.exception,
         cents=cents,
     )
 
 
-def _per_area(
-    rule: Component, population: Population, areas: AreaIndex, applies: BoolArray, used_in: str
-) -> Fixed:
-    size = len(population)
-    if not rule.per_area:
-        return Fixed.zeros(size)
-    listed = np.zeros(size, dtype=np.bool_)
-    result = Fixed.zeros(size)
-    keys: dict[int, str] = {}
-    for reference, amount in rule.per_area.items():
-        position = areas.require(reference, f"{used_in}, per_area")
-        if position in keys:
-            raise AllocationError(
-                f"{used_in}: per_area lists area '{population.frame['name'].iloc[position]}' twice "
-                f"('{keys[position]}' and '{reference}'); keep one amount"
-            )
-        keys[position] = reference
-        mask = np.zeros(size, dtype=np.bool_)
-        mask[position] = True
-        listed |= mask
-        result = Fixed.constant(amount.value, size).where(mask, result)
-    missing = np.flatnonzero(applies & ~listed)
-    if missing.size:
-        position = int(missing[0])
-        raise AllocationError(
-            f"{used_in} has no per_area amount for area '{population.frame['name'].iloc[position]}' "
-            f"({population.frame['code'].iloc[position]}); list it, or limit the component with applies_to",
-            file=population.source,
-            row=population.row_of(position),
-        )
-    return result
+def _per_area(component: ComponentPlan, values: Scenarios, shape: tuple[int, int]) -> Fixed:
+    """Each listed area's own amount (whole cents), in every scenario."""
+    cents = np.zeros(shape, dtype=np.int64)
+    for override in component.per_area:
+        cents[:, override.position] = values.cents(override.path)[:, 0]
+    return Fixed(cents, 2) if component.per_area else Fixed(cents, 0)
 
 
-def _round(
-    rule: Component, exact: Fixed, population: Population, applies: BoolArray, used_in: str
-) -> Int64Array:
+def _round(component: ComponentPlan, exact: Fixed, plan: Plan, values: Scenarios) -> Int64Array:
+    rule = component.rule
     if rule.rounding is not None:
-        return round_to_step(exact, rule.rounding.step.value, rule.rounding.mode)
-    broken = np.flatnonzero(applies & ~exact.is_whole_cents())
+        return round_to_cents_step(
+            exact, values.cents(component.value_path("rounding.step")), rule.rounding.mode
+        )
+    broken = np.argwhere(component.applies & ~exact.is_whole_cents())
     if broken.size:
-        position = int(broken[0])
+        scenario, position = (int(index) for index in broken[0])
+        population = plan.population
         raise AllocationError(
-            f"{used_in} gives {exact.decimal_at(position)} euro for area "
+            f"component '{component.name}' gives {exact.decimal_at((scenario, position))} euro for area "
             f"'{population.frame['name'].iloc[position]}', which is not a whole number of cents; "
             "add a rounding rule (step and mode) to the component",
             file=population.source,
@@ -153,19 +145,18 @@ def _round(
 
 
 def clamp(
-    cents: Int64Array, applies: BoolArray, minimum: Amount | None, maximum: Amount | None
+    cents: Int64Array, applies: BoolArray, minimum: Int64Array | None, maximum: Int64Array | None
 ) -> tuple[Int64Array, Int64Array]:
-    """Raise to ``minimum`` and lower to ``maximum`` where ``applies``; also which bound acted, per area."""
+    """Raise to ``minimum`` and lower to ``maximum`` (cents, per scenario) where ``applies``; also
+    which bound acted, per area and scenario."""
     bounded = cents.copy()
-    bound = np.zeros(cents.size, dtype=np.int64)
+    bound = np.zeros(cents.shape, dtype=np.int64)
     if minimum is not None:
-        low = decimal_to_cents(minimum.value)
-        raise_mask = applies & (bounded < low)
-        bounded[raise_mask] = low
+        raise_mask = applies & (bounded < minimum)
+        bounded = np.where(raise_mask, minimum, bounded)
         bound[raise_mask] = RAISED_TO_MINIMUM
     if maximum is not None:
-        high = decimal_to_cents(maximum.value)
-        lower_mask = applies & (bounded > high)
-        bounded[lower_mask] = high
+        lower_mask = applies & (bounded > maximum)
+        bounded = np.where(lower_mask, maximum, bounded)
         bound[lower_mask] = LOWERED_TO_MAXIMUM
-    return bounded, bound
+    return np.asarray(bounded, dtype=np.int64), bound

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from budgetcalc.errors import RuleError
 from budgetcalc.files import RULE_FILE, read_regular_file
-from budgetcalc.ruleset.locate import KeyPath, key_lines, line_of
+from budgetcalc.ruleset.locate import KeyPath, dotted, key_lines, line_of
 from budgetcalc.ruleset.model import LocatedError, RuleSet
 
 
@@ -45,7 +45,7 @@ def _rule_error(error: ValidationError, text: str, source: str | Path) -> RuleEr
     problems = []
     for problem in error.errors():
         path = _location(problem, lines)
-        problems.append(RuleError(_explain(problem), line=line_of(lines, path), key=_dotted(path)))
+        problems.append(RuleError(_explain(problem), line=line_of(lines, path), key=dotted(path)))
     problems.sort(key=lambda problem: problem.line or 0)
     if len(problems) == 1:
         single = problems[0]
@@ -77,13 +77,6 @@ def _location(problem: Any, lines: dict[KeyPath, int]) -> KeyPath:
     if path and path[-1] == "value" and path not in lines:
         path = path[:-1]  # a plain number stands for { value = ... }: name the key the user wrote
     return path
-
-
-def _dotted(path: KeyPath) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "(top level)"
 
 
 def _explain(problem: Any) -> str:

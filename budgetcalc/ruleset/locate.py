@@ -61,3 +61,11 @@ def line_of(lines: dict[KeyPath, int], path: KeyPath) -> int | None:
         if found is not None:
             return found
     return None
+
+
+def dotted(path: KeyPath) -> str:
+    """A key path as people write it: ``components.basis.staffel.brackets[2].rate`` (lists count from 1)."""
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(top level)"

@@ -1,0 +1,229 @@
+"""The values of a rule set apart from its structure: every amount, rate, bound and step at a dotted
+path, and many sets of those values (scenarios) as exact int64 columns.
+
+A path is written as rule-file errors name keys, lists counting from 1::
+
+    components.dorpsbudget.fixed
+    components.basis.staffel.brackets[2].rate
+    components.basis.staffel.brackets[2].below
+    components.dorpsbudget.per_area.Warstiens
+    components.dorpsbudget.rounding.step
+    total.minimum
+    exceptions[1].amount
+
+A scenario overrides some of these values; every other value is the rule file's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+import numpy as np
+
+from budgetcalc.errors import RuleError
+from budgetcalc.exact import Fixed, Int64Array, check_fits, decimal_places, decimal_to_units
+from budgetcalc.ruleset.amount import MAX_EUROS, MAX_RATE_DECIMALS, Amount
+from budgetcalc.ruleset.locate import KeyPath, dotted
+from budgetcalc.ruleset.model import Component, RuleSet
+
+
+class ValueKind(StrEnum):
+    """What a value is, and so which values a scenario may give it."""
+
+    MONEY = "money"
+    """An amount in euros: whole cents."""
+    RATE = "rate"
+    """An amount per unit (inhabitant, hectare): at most MAX_RATE_DECIMALS decimals."""
+    BOUND = "bound"
+    """A bracket bound on a count."""
+    STEP = "step"
+    """A rounding step: a positive whole number of cents."""
+
+
+Collect = Callable[[KeyPath, "ValueKind", Amount | Decimal | None], None]
+"""What ``rule_parameters`` hands its helpers to record a value."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One value of the rule set: where it stands, what it is, and the rule file's own value."""
+
+    path: str
+    key: KeyPath
+    kind: ValueKind
+    value: Decimal
+
+
+def rule_parameters(ruleset: RuleSet) -> dict[str, Parameter]:
+    """Every value of the rule set by its dotted path, in rule-file order."""
+    found: list[Parameter] = []
+
+    def add(key: KeyPath, kind: ValueKind, amount: Amount | Decimal | None) -> None:
+        if amount is not None:
+            value = amount.value if isinstance(amount, Amount) else amount
+            found.append(Parameter(dotted(key), key, kind, value))
+
+    for name, component in ruleset.components.items():
+        _component_parameters(("components", name), component, add)
+    if ruleset.total is not None:
+        add(("total", "minimum"), ValueKind.MONEY, ruleset.total.minimum)
+        add(("total", "maximum"), ValueKind.MONEY, ruleset.total.maximum)
+        if ruleset.total.rounding is not None:
+            add(("total", "rounding", "step"), ValueKind.STEP, ruleset.total.rounding.step)
+    for index, exception in enumerate(ruleset.exceptions):
+        add(("exceptions", index, "amount"), ValueKind.MONEY, exception.amount)
+    return {parameter.path: parameter for parameter in found}
+
+
+def _component_parameters(base: KeyPath, component: Component, add: Collect) -> None:
+    add((*base, "fixed"), ValueKind.MONEY, component.fixed)
+    add((*base, "rate"), ValueKind.RATE, component.rate)
+    if component.staffel is not None:
+        for index, bracket in enumerate(component.staffel.brackets):
+            key = (*base, "staffel", "brackets", index)
+            for bound in ("from", "above", "below", "through"):
+                add((*key, bound), ValueKind.BOUND, getattr(bracket, "from_" if bound == "from" else bound))
+            add((*key, "fixed"), ValueKind.MONEY, bracket.fixed)
+            add((*key, "rate"), ValueKind.RATE, bracket.rate)
+    for reference, amount in (component.per_area or {}).items():
+        add((*base, "per_area", reference), ValueKind.MONEY, amount)
+    add((*base, "minimum"), ValueKind.MONEY, component.minimum)
+    add((*base, "maximum"), ValueKind.MONEY, component.maximum)
+    if component.rounding is not None:
+        add((*base, "rounding", "step"), ValueKind.STEP, component.rounding.step)
+
+
+def value_problem(kind: ValueKind, value: Decimal) -> str | None:
+    """Why ``value`` cannot stand for a value of this kind, or None where it can."""
+    if not value.is_finite():
+        return f"{value} is not a number"
+    if abs(value) > MAX_EUROS:
+        return f"{value} is more than {MAX_EUROS:,} euro".replace(",", ".")
+    places = decimal_places(value)
+    if kind in (ValueKind.MONEY, ValueKind.STEP) and places > 2:
+        return f"{value} is not a whole number of cents"
+    if kind is ValueKind.STEP and value <= 0:
+        return f"a rounding step must be more than 0, got {value}"
+    if kind is ValueKind.RATE and places > MAX_RATE_DECIMALS:
+        return f"{value} has too many decimals ({places}); a rate may have at most {MAX_RATE_DECIMALS}"
+    return None
+
+
+@dataclass(frozen=True)
+class Scenarios:
+    """S sets of values for a rule set: per overridden path one exact column of S values.
+
+    Paths not overridden take the rule file's value in every scenario.
+    """
+
+    size: int
+    columns: Mapping[str, Fixed]
+    """Overridden paths: exact values of shape (S, 1), one row per scenario."""
+    parameters: Mapping[str, Parameter]
+
+    @classmethod
+    def of(
+        cls,
+        ruleset_or_parameters: RuleSet | Mapping[str, Parameter],
+        values: Mapping[str, Sequence[object] | object] | None = None,
+    ) -> Scenarios:
+        """Scenarios from ``{path: [value per scenario]}``; a single value counts for every scenario.
+
+        Values are ``Decimal``, ``int`` or text such as ``"1.68"`` (never binary floats). A path the
+        rule set does not have, a value that is not a number, or lists of different lengths are
+        errors naming the path; a value that does not fit its kind (cents, decimals) too.
+        """
+        parameters = (
+            rule_parameters(ruleset_or_parameters)
+            if isinstance(ruleset_or_parameters, RuleSet)
+            else ruleset_or_parameters
+        )
+        given = dict(values or {})
+        lengths = {
+            len(v) for v in given.values() if isinstance(v, Sequence | np.ndarray) and not isinstance(v, str)
+        }
+        if len(lengths) > 1:
+            raise RuleError(f"scenario values of different lengths: {sorted(lengths)}")
+        size = lengths.pop() if lengths else 1
+        columns = {}
+        for path, column in given.items():
+            parameter = parameters.get(path)
+            if parameter is None:
+                raise RuleError(_unknown_path(path, parameters))
+            if isinstance(column, Sequence | np.ndarray) and not isinstance(column, str):
+                row = list(column)
+            else:
+                row = [column] * size
+            columns[path] = _exact_column(parameter, [_decimal(value, path) for value in row])
+        return cls(size, columns, parameters)
+
+    def value(self, path: str) -> Fixed:
+        """The values at ``path`` for every scenario, shape (S, 1) or (1, 1) where not overridden."""
+        found = self.columns.get(path)
+        if found is not None:
+            return found
+        return constant(self.parameters[path].value)
+
+    def cents(self, path: str) -> Int64Array:
+        """Money values at ``path`` as whole cents, shape (S, 1) or (1, 1) (see :meth:`problems`)."""
+        return self.value(path).to_cents()
+
+    def slice(self, start: int, stop: int) -> Scenarios:
+        """Scenarios ``start`` up to ``stop``."""
+        columns = {
+            path: Fixed(column.units[start:stop], column.scale) for path, column in self.columns.items()
+        }
+        return Scenarios(stop - start, columns, self.parameters)
+
+    def problems(self) -> dict[int, str]:
+        """Per scenario, the first value that does not fit its kind (for the scenarios that have one)."""
+        found: dict[int, str] = {}
+        for path, column in self.columns.items():
+            kind = self.parameters[path].kind
+            for row, units in enumerate(column.units[:, 0].tolist()):
+                if row in found:
+                    continue
+                problem = value_problem(kind, Decimal(units).scaleb(-column.scale))
+                if problem:
+                    found[row] = f"{path}: {problem}"
+        return found
+
+
+def constant(value: Decimal) -> Fixed:
+    """One exact value, shape (1, 1): it broadcasts over scenarios and areas."""
+    scale = decimal_places(value)
+    units = decimal_to_units(value, scale)
+    check_fits(abs(units), f"the value {value}")
+    return Fixed(np.array([[units]], dtype=np.int64), scale)
+
+
+def _exact_column(parameter: Parameter, values: list[Decimal]) -> Fixed:
+    scale = max((decimal_places(value) for value in values), default=0)
+    if scale > 18:
+        raise RuleError(f"{parameter.path}: a value has {scale} decimals; too many to compute exactly")
+    units = [decimal_to_units(value, scale) for value in values]
+    check_fits(max((abs(unit) for unit in units), default=0), f"a value of {parameter.path}")
+    return Fixed(np.array(units, dtype=np.int64).reshape(-1, 1), scale)
+
+
+def _decimal(value: object, path: str) -> Decimal:
+    if isinstance(value, bool | float):
+        raise RuleError(f"{path}: give values as Decimal, int or text such as '1.68', not {value!r}")
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise RuleError(f"{path}: expected a number, got {value!r}") from None
+    if not number.is_finite():
+        raise RuleError(f"{path}: expected a finite number, got {value!r}")
+    return number
+
+
+def _unknown_path(path: str, parameters: Mapping[str, Parameter]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(path, list(parameters), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"the rule set has no value at '{path}'{hint} (values: {', '.join(parameters)})"
