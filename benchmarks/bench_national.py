@@ -62,7 +62,7 @@ def end_to_end(source: Path, target: Path) -> None:
     """``budgetcalc allocate SOURCE --rules RULES -o TARGET --force`` as library calls."""
     ruleset = load_ruleset(RULES)
     people = read_population(source)
-    result = allocate(people, ruleset)
+    result = allocate(people, ruleset, allow_other_municipality=True)
     write_report(result, target, ReportFormat.XLSX, "nl", force=True)
 
 
@@ -118,11 +118,11 @@ def main() -> None:
         row(".xlsx input", run_xlsx, f"{areas / run_xlsx:,.0f} areas/s; report {size:,} bytes")
         ruleset = load_ruleset(RULES)
         people = read_population(xlsx_input)
-        result = allocate(people, ruleset)
+        result = allocate(people, ruleset, allow_other_municipality=True)
         data = render_report(result, ReportFormat.XLSX)
         print("    of which, each step on its own:")
         row("  load rules", best(lambda: load_ruleset(RULES)))
-        row("  allocate", best(lambda: allocate(people, ruleset)))
+        row("  allocate", best(lambda: allocate(people, ruleset, allow_other_municipality=True)))
         row("  render xlsx report", best(lambda: render_report(result, ReportFormat.XLSX)))
         row("  write", best(lambda: write_atomically(report, data, force=True)))
 

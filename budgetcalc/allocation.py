@@ -161,7 +161,11 @@ class Allocation:
         from budgetcalc.engine.areas import AreaIndex
         from budgetcalc.explain import explain_area
 
-        position = area if isinstance(area, int) else AreaIndex(self.population).require(area, "explain")
+        position = (
+            area
+            if isinstance(area, int)
+            else self.population.derived("area_index", AreaIndex).require(area, "explain")
+        )
         return explain_area(self, position, lang)
 
     def _rows_check(self) -> Check:

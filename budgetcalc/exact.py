@@ -7,7 +7,8 @@ than a silently wrong amount.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
@@ -47,6 +48,15 @@ def check_fits(bound: int, what: str) -> None:
         raise AllocationError(f"{what} is too large to compute exactly (over 9.2e18 units)")
 
 
+def _fitting(estimate: int, exact: Callable[[], int], what: str) -> int:
+    """``estimate`` where it fits in int64; else the bound from the actual values, or an error."""
+    if estimate <= INT64_LIMIT:
+        return estimate
+    actual = exact()
+    check_fits(actual, what)
+    return actual
+
+
 def checked_sum(units: Int64Array, what: str = "a total") -> int:
     """The exact sum of ``units``, or an AllocationError if it does not fit in int64.
 
@@ -62,10 +72,16 @@ def checked_sum(units: Int64Array, what: str = "a total") -> int:
 
 @dataclass(frozen=True)
 class Fixed:
-    """Exact decimals: ``units * 10**-scale`` for each area."""
+    """Exact decimals: ``units * 10**-scale`` for each area (or each scenario and area).
+
+    ``bound`` is a known upper bound of ``|units|``, carried through sums, products and rescaling,
+    so that the overflow checks of a (scenarios x areas) matrix cost nothing where the values are
+    far from the limit; where a bound passes the limit the actual values decide.
+    """
 
     units: Int64Array
     scale: int
+    bound: int | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def constant(cls, value: Decimal, size: int) -> Fixed:
@@ -73,11 +89,11 @@ class Fixed:
         scale = decimal_places(value)
         units = decimal_to_units(value, scale)
         check_fits(abs(units), f"amount {value}")
-        return cls(np.full(size, units, dtype=np.int64), scale)
+        return cls(np.full(size, units, dtype=np.int64), scale, abs(units))
 
     @classmethod
     def zeros(cls, size: int) -> Fixed:
-        return cls(np.zeros(size, dtype=np.int64), 0)
+        return cls(np.zeros(size, dtype=np.int64), 0, 0)
 
     @classmethod
     def from_cents(cls, cents: Int64Array) -> Fixed:
@@ -85,6 +101,17 @@ class Fixed:
 
     def __len__(self) -> int:
         return int(self.units.size)
+
+    def limit(self) -> int:
+        """An upper bound of ``|units|``: the known one, else the largest actual value."""
+        if self.bound is None:
+            object.__setattr__(self, "bound", max_abs(self.units))
+        assert self.bound is not None
+        return self.bound
+
+    def _exact_limit(self) -> int:
+        """The largest actual ``|units|``: for the checks where a bound is not good enough."""
+        return max_abs(self.units)
 
     def rescaled(self, scale: int) -> Fixed:
         """The same values at a finer ``scale`` (never coarser: that could lose digits)."""
@@ -94,27 +121,34 @@ class Fixed:
             return self
         factor = 10 ** (scale - self.scale)
         check_fits(factor, "the precision of an intermediate amount (too many decimals)")
-        check_fits(max_abs(self.units) * factor, "an intermediate amount")
-        return Fixed(self.units * np.int64(factor), scale)
+        bound = _fitting(
+            self.limit() * factor, lambda: self._exact_limit() * factor, "an intermediate amount"
+        )
+        return Fixed(self.units * np.int64(factor), scale, bound)
 
     def __add__(self, other: Fixed) -> Fixed:
         scale = max(self.scale, other.scale)
         left, right = self.rescaled(scale), other.rescaled(scale)
-        check_fits(max_abs(left.units) + max_abs(right.units), "a sum")
-        return Fixed(left.units + right.units, scale)
+        bound = _fitting(
+            left.limit() + right.limit(), lambda: left._exact_limit() + right._exact_limit(), "a sum"
+        )
+        return Fixed(left.units + right.units, scale, bound)
 
     def __sub__(self, other: Fixed) -> Fixed:
-        return self + Fixed(-other.units, other.scale)
+        return self + Fixed(-other.units, other.scale, other.bound)
 
     def __mul__(self, other: Fixed) -> Fixed:
-        check_fits(max_abs(self.units) * max_abs(other.units), "a product")
-        return Fixed(self.units * other.units, self.scale + other.scale)
+        bound = _fitting(
+            self.limit() * other.limit(), lambda: self._exact_limit() * other._exact_limit(), "a product"
+        )
+        return Fixed(self.units * other.units, self.scale + other.scale, bound)
 
     def where(self, mask: BoolArray, other: Fixed) -> Fixed:
         """``self`` where ``mask`` holds, else ``other``."""
         scale = max(self.scale, other.scale)
         left, right = self.rescaled(scale), other.rescaled(scale)
-        return Fixed(np.where(mask, left.units, right.units).astype(np.int64), scale)
+        units = np.where(mask, left.units, right.units).astype(np.int64, copy=False)
+        return Fixed(units, scale, max(left.limit(), right.limit()))
 
     def compare(self, other: Fixed) -> Int64Array:
         """-1, 0 or 1 per area as ``self`` is below, equal to or above ``other``."""
@@ -127,15 +161,16 @@ class Fixed:
     def is_whole_cents(self) -> BoolArray:
         """True where the value is a whole number of cents."""
         if self.scale <= 2:
-            return np.ones(self.units.size, dtype=np.bool_)
+            return np.ones(self.units.shape, dtype=np.bool_)
         return np.asarray(self.units % (10 ** (self.scale - 2)) == 0, dtype=np.bool_)
 
     def to_cents(self) -> Int64Array:
-        """Whole cents; callers check :meth:`is_whole_cents` first (digits below a cent are cut)."""
-        if self.scale <= 2:
-            factor = 10 ** (2 - self.scale)
-            check_fits(max_abs(self.units) * factor, "an amount")
-            return (self.units * np.int64(factor)).astype(np.int64)
+        """Whole cents; callers check :meth:`is_whole_cents` first (digits below a cent are cut).
+        At scale 2 these are the units themselves, not a copy."""
+        if self.scale == 2:
+            return self.units
+        if self.scale < 2:
+            return self.rescaled(2).units
         return (self.units // np.int64(10 ** (self.scale - 2))).astype(np.int64)
 
     def decimal_at(self, index: int | tuple[int, int]) -> Decimal:

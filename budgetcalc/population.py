@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,8 @@ from budgetcalc.exact import Fixed, decimal_places, decimal_to_units
 from budgetcalc.notices import Notice, examples
 from budgetcalc.numbers import AmbiguousNumber, NumberError, SuppressedValue, parse_number
 from budgetcalc.text import normal_text
+
+T = TypeVar("T")
 
 MAX_DECIMALS = 6
 """A count with more decimals (0.30000000000000004 hectares) is a float artefact, not a measurement."""
@@ -55,6 +57,7 @@ class Population:
     rows_read: int = 0
     """Rows in the source file below the header, including those left out (skipped or not selected)."""
     _counts: dict[str, Fixed] = field(default_factory=dict, repr=False, compare=False)
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_frame(
@@ -148,6 +151,13 @@ class Population:
                 )
             self._counts[column] = counts
         return self._counts[column]
+
+    def derived(self, key: str, build: Callable[[Population], T]) -> T:
+        """What ``build`` makes of this population (an area index, each area's municipality), made
+        once: the population does not change after it is validated."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return cast(T, self._derived[key])
 
     def row_of(self, position: int) -> int:
         return self.rows[position] if self.rows else position + 1

@@ -137,22 +137,35 @@ def municipalities_of(
 
 
 def scope_of(population: Population, ruleset: RuleSet, *, allow_other_municipality: bool = False) -> Scope:
-    """How the population's areas lie against the municipality the rule set names."""
+    """How the population's areas lie against the municipality the rule set names (worked out once
+    per population and municipality)."""
     rule = rule_municipality(ruleset)
-    areas = area_municipalities(population)
-    matches = np.array([area.same_as(rule) for area in areas], dtype=np.bool_)
-    known = np.array([area.comparable(rule) for area in areas], dtype=np.bool_)
-    others = Counter(
-        area.identity()
-        for area, ok, comparable in zip(areas, matches, known, strict=True)
-        if comparable and not ok
+    key = f"scope {rule.code} {rule.name} {ruleset.national} {allow_other_municipality}"
+    return population.derived(
+        key, lambda _: _scope(population, rule, ruleset.national, allow_other_municipality)
     )
-    listed = tuple(
-        sorted(((_display(areas, key), n) for key, n in others.items()), key=lambda item: -item[1])
-    )
-    if ruleset.national:
-        status = ScopeStatus.NATIONAL
-    elif not known.any():
+
+
+def _scope(
+    population: Population, rule: Municipality, national: bool, allow_other_municipality: bool
+) -> Scope:
+    if national:
+        return Scope(ScopeStatus.NATIONAL, rule, np.ones(len(population), dtype=np.bool_), ())
+    areas = population.derived("municipalities", area_municipalities)
+    verdicts = {area: (area.same_as(rule), area.comparable(rule)) for area in set(areas)}
+    matches = np.array([verdicts[area][0] for area in areas], dtype=np.bool_)
+    known = np.array([verdicts[area][1] for area in areas], dtype=np.bool_)
+    others: Counter[str] = Counter()
+    fullest: dict[str, Municipality] = {}  # per municipality, its description with a code and a name
+    for area in areas:
+        same, comparable = verdicts[area]
+        if comparable and not same:
+            key = area.identity()
+            others[key] += 1
+            if key not in fullest or (bool(area.code), bool(area.name)) > _fullness(fullest[key]):
+                fullest[key] = area
+    listed = tuple(sorted(((fullest[key], n) for key, n in others.items()), key=lambda item: -item[1]))
+    if not known.any():
         status = ScopeStatus.UNKNOWN
     elif not others:
         status = ScopeStatus.MATCHES
@@ -165,10 +178,8 @@ def scope_of(population: Population, ruleset: RuleSet, *, allow_other_municipali
     return Scope(status, rule, matches, listed)
 
 
-def _display(areas: list[Municipality], key: str) -> Municipality:
-    """The fullest description of a municipality found under ``key`` (a code with its name)."""
-    candidates = [area for area in areas if area.identity() == key]
-    return max(candidates, key=lambda area: (bool(area.code), bool(area.name)))
+def _fullness(area: Municipality) -> tuple[bool, bool]:
+    return (bool(area.code), bool(area.name))
 
 
 def require_scope(population: Population, ruleset: RuleSet, *, allow_other_municipality: bool) -> Scope:

@@ -45,8 +45,10 @@ class ComponentResult:
     def row(self, scenario: int) -> ComponentResult:
         """The result of one scenario, with arrays per area."""
 
-        def at(value: Fixed) -> Fixed:
-            return Fixed(value.units[scenario], value.scale)
+        shape = self.cents.shape
+
+        def at(value: Fixed) -> Fixed:  # terms given once for all scenarios or areas are spread out
+            return Fixed(np.broadcast_to(value.units, shape)[scenario], value.scale)
 
         return replace(
             self,
@@ -74,18 +76,18 @@ def evaluate_component(component: ComponentPlan, plan: Plan, values: Scenarios) 
     rule = component.rule
     shape = (values.size, plan.size)
     applies = component.applies
-    zero = Fixed(np.zeros(shape, dtype=np.int64), 0)
-    fixed = values.value(component.value_path("fixed")).where(applies, zero) if rule.fixed else zero
+    zero = Fixed(np.broadcast_to(np.int64(0), shape), 0, 0)  # a view: no memory, never written
+    fixed = values.value(component.value_path("fixed")) if rule.fixed else zero
     rate = zero
     if component.rate_count is not None:
-        rate = (values.value(component.value_path("rate")) * component.rate_count).where(applies, zero)
+        rate = values.value(component.value_path("rate")) * component.rate_count
     exact = fixed + rate
     staffel = None
     if component.staffel is not None:
         staffel = apply_staffel(component.staffel, plan, applies, values, f"component '{component.name}'")
         exact = exact + staffel.fixed + staffel.rate
     per_area = _per_area(component, values, shape)
-    exact = exact + per_area
+    exact = (exact + per_area).where(applies, zero)  # the terms above hold for applying areas only
     rounded = _round(component, exact, plan, values)
     bounded, bound = clamp(
         rounded,
@@ -93,9 +95,10 @@ def evaluate_component(component: ComponentPlan, plan: Plan, values: Scenarios) 
         values.cents(component.value_path("minimum")) if rule.minimum is not None else None,
         values.cents(component.value_path("maximum")) if rule.maximum is not None else None,
     )
+    # Outside the applying areas the amount is 0 (rounding and bounds keep it so); exceptions set theirs.
+    cents = np.array(bounded, dtype=np.int64) if component.exceptions else bounded
     for override in component.exceptions:
-        bounded[:, override.position] = values.cents(override.path)[:, 0]
-    cents = np.where(applies | component.exception, bounded, 0).astype(np.int64)
+        cents[:, override.position] = values.cents(override.path)[:, 0]
     return ComponentResult(
         name=component.name,
         rule=rule,
@@ -103,7 +106,7 @@ def evaluate_component(component: ComponentPlan, plan: Plan, values: Scenarios) 
         applies=applies,
         fixed=fixed,
         rate=rate,
-        bracket=staffel.bracket if staffel else np.full(shape, NO_BRACKET, dtype=np.int64),
+        bracket=staffel.bracket if staffel else np.broadcast_to(np.int64(NO_BRACKET), shape),
         staffel_fixed=staffel.fixed if staffel else zero,
         staffel_rate=staffel.rate if staffel else zero,
         staffel_base=staffel.base if staffel else zero,
@@ -112,16 +115,18 @@ def evaluate_component(component: ComponentPlan, plan: Plan, values: Scenarios) 
         rounded=rounded,
         bound=bound,
         exception=component.exception,
-        cents=cents,
+        cents=np.asarray(cents, dtype=np.int64),
     )
 
 
 def _per_area(component: ComponentPlan, values: Scenarios, shape: tuple[int, int]) -> Fixed:
     """Each listed area's own amount (whole cents), in every scenario."""
+    if not component.per_area:
+        return Fixed(np.broadcast_to(np.int64(0), shape), 0, 0)
     cents = np.zeros(shape, dtype=np.int64)
     for override in component.per_area:
         cents[:, override.position] = values.cents(override.path)[:, 0]
-    return Fixed(cents, 2) if component.per_area else Fixed(cents, 0)
+    return Fixed(cents, 2)
 
 
 def _round(component: ComponentPlan, exact: Fixed, plan: Plan, values: Scenarios) -> Int64Array:
@@ -130,6 +135,8 @@ def _round(component: ComponentPlan, exact: Fixed, plan: Plan, values: Scenarios
         return round_to_cents_step(
             exact, values.cents(component.value_path("rounding.step")), rule.rounding.mode
         )
+    if exact.scale <= 2:
+        return exact.to_cents()
     broken = np.argwhere(component.applies & ~exact.is_whole_cents())
     if broken.size:
         scenario, position = (int(index) for index in broken[0])
@@ -149,7 +156,9 @@ def clamp(
 ) -> tuple[Int64Array, Int64Array]:
     """Raise to ``minimum`` and lower to ``maximum`` (cents, per scenario) where ``applies``; also
     which bound acted, per area and scenario."""
-    bounded = cents.copy()
+    if minimum is None and maximum is None:
+        return cents, np.broadcast_to(np.int64(0), cents.shape)
+    bounded = cents
     bound = np.zeros(cents.shape, dtype=np.int64)
     if minimum is not None:
         raise_mask = applies & (bounded < minimum)

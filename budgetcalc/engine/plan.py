@@ -103,7 +103,7 @@ def compile_plan(ruleset: RuleSet, population: Population) -> Plan:
             f"which the population lacks (it has: {', '.join(population.frame.columns)})",
             file=population.source,
         )
-    areas = AreaIndex(population)
+    areas = population.derived("area_index", AreaIndex)
     resolved = resolve_exceptions(ruleset, areas)
     index_of = {id(entry): index for index, entry in enumerate(ruleset.exceptions)}
     total_exception = np.zeros(len(population), dtype=np.bool_)

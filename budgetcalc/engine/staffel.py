@@ -33,7 +33,7 @@ def _in_bracket(count: Fixed, bracket: BracketPlan, values: Scenarios) -> BoolAr
     inside = above_lower >= 0 if bracket.rule.lower_inclusive else above_lower > 0
     if bracket.upper is not None:
         below_upper = count.compare(values.value(bracket.upper))
-        inside &= below_upper <= 0 if bracket.rule.upper_inclusive else below_upper < 0
+        inside = inside & (below_upper <= 0 if bracket.rule.upper_inclusive else below_upper < 0)
     return np.asarray(inside, dtype=np.bool_)
 
 
@@ -48,7 +48,7 @@ def apply_staffel(
     zero = Fixed(np.zeros(shape, dtype=np.int64), 0)
     fixed = rate = base = zero
     for index, rule in enumerate(staffel.brackets):
-        inside = applies & rule.admits & _in_bracket(count, rule, values)
+        inside = np.broadcast_to(applies & rule.admits & _in_bracket(count, rule, values), shape)
         hits += inside
         bracket[inside] = index
         if rule.fixed is not None:

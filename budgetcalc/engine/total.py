@@ -45,18 +45,23 @@ def apply_total(plan: Plan, component_sum: Int64Array, values: Scenarios) -> Tot
     """
     rule = plan.ruleset.total
     receives = plan.receives
-    rounded = component_sum.copy()
+    rounded = component_sum
     if rule is not None and rule.rounding is not None:
         step = values.cents("total.rounding.step")
         rounded = round_to_cents_step(Fixed(component_sum, 2), step, rule.rounding.mode)
-        rounded = np.where(receives, rounded, component_sum).astype(np.int64)
+        rounded = np.where(receives, rounded, component_sum).astype(np.int64, copy=False)
     minimum = values.cents("total.minimum") if rule is not None and rule.minimum is not None else None
     maximum = values.cents("total.maximum") if rule is not None and rule.maximum is not None else None
     cents, bound = clamp(rounded, receives, minimum, maximum)
-    for override in plan.total_exceptions:
-        cents[:, override.position] = values.cents(override.path)[:, 0]
     exception = plan.total_exception
-    rounded[:, exception] = 0
-    bound[:, exception] = 0
-    adjustment = np.where(exception, 0, cents - component_sum).astype(np.int64)
-    return TotalResult(component_sum, rounded, bound, adjustment, exception, cents.astype(np.int64))
+    if plan.total_exceptions:  # fresh arrays: the ones above may be a component's own
+        cents, rounded, bound = (np.array(array, dtype=np.int64) for array in (cents, rounded, bound))
+        for override in plan.total_exceptions:
+            cents[:, override.position] = values.cents(override.path)[:, 0]
+        rounded[:, exception] = 0
+        bound[:, exception] = 0
+    if cents is component_sum:
+        adjustment = np.broadcast_to(np.int64(0), cents.shape)
+    else:
+        adjustment = np.where(exception, 0, cents - component_sum).astype(np.int64, copy=False)
+    return TotalResult(component_sum, rounded, bound, adjustment, exception, cents)
