@@ -87,9 +87,8 @@ def main() -> None:
         allocate(population, parse_ruleset(text), allow_other_municipality=True)
     uncached = (time.perf_counter() - start) / SAMPLE_UNCACHED * count
     print(f"(c) loop, uncached: {uncached:8.3f} s   (from {SAMPLE_UNCACHED} scenarios)")
-    print(
-        f"(d) ratios: cached loop / at once {cached / at_once:,.1f}x; uncached / at once {uncached / at_once:,.1f}x"
-    )
+    print(f"(d) ratios: cached loop / at once {cached / at_once:,.1f}x;", end=" ")
+    print(f"uncached / at once {uncached / at_once:,.1f}x")
 
 
 if __name__ == "__main__":

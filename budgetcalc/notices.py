@@ -22,6 +22,18 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "{count} rij(en) vallen buiten de selectie ({selection})",
         "{count} row(s) outside the selection ({selection})",
     ),
+    "municipality_not_checked": (
+        "van {count} gebied(en) is de gemeente niet bekend (bijv. {examples}): niet gecontroleerd of "
+        "ze in {municipality} liggen; geef een kolom gemeente of gemeentecode, of CBS-codes",
+        "for {count} area(s) the municipality is not known (e.g. {examples}): not checked whether "
+        "they lie in {municipality}; give a municipality or municipality code column, or CBS codes",
+    ),
+    "municipality_conflict": (
+        "{count} rij(en) noemen een andere gemeente dan hun CBS-code (bijv. {examples}); "
+        "de CBS-code is aangehouden",
+        "{count} row(s) name another municipality than their CBS code (e.g. {examples}); "
+        "the CBS code was followed",
+    ),
     "rows_other_municipality": (
         "{count} rij(en) van andere gemeenten weggelaten: de regeling geldt voor {municipality}",
         "{count} row(s) of other municipalities left out: the rule set is for {municipality}",

@@ -9,15 +9,20 @@ to the areas of every municipality.
 
 from __future__ import annotations
 
+import csv
+import functools
+import importlib.resources
+import io
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
 
 from budgetcalc.errors import AllocationError
+from budgetcalc.notices import Notice, examples
 from budgetcalc.population import Population, cell_text
 from budgetcalc.ruleset.model import RuleSet
 
@@ -25,6 +30,27 @@ CBS_AREA_CODE = re.compile(r"^(?:GM([0-9]{4})|WK([0-9]{4})[0-9A-Z]{2}|BU([0-9]{4
 """A CBS code of a gemeente, wijk or buurt; the four digits after the letters are the municipality's
 (Amsterdam's wijken and buurten have letters after them: ``WK0363AF``)."""
 OTHER_MUNICIPALITY_OPTION = "--allow-other-municipality"
+MUNICIPALITY_NUMBER = re.compile(r"^(?:GM)?\s*([0-9]{1,4})$")
+"""A municipality code as files write it: ``GM0080``, ``gm80``, ``0080`` or the number ``80``."""
+
+
+@functools.cache
+def known_municipalities() -> dict[str, str]:
+    """The 342 municipalities of 2024 by CBS code (source: CBS Kerncijfers wijken en buurten 2024,
+    CC BY 4.0), to put a code to a name and a name to a code."""
+    text = importlib.resources.files("budgetcalc").joinpath("data/gemeenten-2024.csv").read_text("utf-8")
+    return {row["code"]: row["name"] for row in csv.DictReader(io.StringIO(text))}
+
+
+@functools.cache
+def _codes_by_name() -> dict[str, str]:
+    return {name_key(name): code for code, name in known_municipalities().items()}
+
+
+def municipality_code(text: str) -> str:
+    """A municipality code in CBS's form (``GM0080``) where ``text`` is one; else ``text`` as written."""
+    found = MUNICIPALITY_NUMBER.match(text.strip().upper())
+    return f"GM{int(found.group(1)):04d}" if found else text.strip().upper()
 
 
 class ScopeStatus(StrEnum):
@@ -50,6 +76,8 @@ class Municipality:
 
     code: str
     name: str
+    conflict: str = field(default="", compare=False)
+    """Where the row says otherwise: the name or code that disagrees with ``code``."""
 
     def describe(self) -> str:
         if self.code and self.name:
@@ -71,8 +99,10 @@ class Municipality:
 
 
 def rule_municipality(ruleset: RuleSet) -> Municipality:
-    """The municipality a rule set names."""
-    return Municipality(ruleset.municipality_code or "", ruleset.municipality)
+    """The municipality a rule set names; without ``municipality_code``, the code of a 2024
+    municipality of that name."""
+    code = ruleset.municipality_code or _codes_by_name().get(name_key(ruleset.municipality), "")
+    return Municipality(code, ruleset.municipality)
 
 
 @dataclass(frozen=True)
@@ -85,6 +115,30 @@ class Scope:
     """Per area: True where the area lies in the rule set's municipality."""
     others: tuple[tuple[Municipality, int], ...]
     """The other municipalities found, most areas first, with their number of areas."""
+    unknown: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    """Per area: True where the population does not say which municipality the area lies in."""
+    conflicts: tuple[tuple[int, Municipality], ...] = ()
+    """Areas whose row names another municipality than their code, with what it names."""
+
+    def notices(self, codes: list[str]) -> tuple[Notice, ...]:
+        """Warnings for some areas not checked where others were (a file that names no municipality at
+        all, a municipality's own export, gets only the "not checked" line of the checks), and for rows
+        that contradict themselves."""
+        found = []
+        if self.status is not ScopeStatus.NATIONAL and self.unknown.any() and not self.unknown.all():
+            unchecked = [codes[position] for position in np.flatnonzero(self.unknown).tolist()]
+            values: dict[str, str | int] = {
+                "count": len(unchecked),
+                "examples": examples(unchecked),
+                "municipality": self.rule.describe(),
+            }
+            found.append(Notice("municipality_not_checked", values))
+        if self.conflicts:
+            shown = [f"{codes[position]}: {area.conflict} / {area.code}" for position, area in self.conflicts]
+            found.append(
+                Notice("municipality_conflict", {"count": len(shown), "examples": examples(shown, 3)})
+            )
+        return tuple(found)
 
     def describe_others(self, shown: int = 3) -> str:
         names = [f"{municipality.describe()}: {count:,} areas" for municipality, count in self.others[:shown]]
@@ -117,21 +171,34 @@ def area_municipalities(population: Population) -> list[Municipality]:
 def municipalities_of(
     codes: list[str], municipality_codes: list[str], names: list[str]
 ) -> list[Municipality]:
-    """Per row, its municipality: the code from a municipality code column or the area's own CBS code,
-    the name from a municipality column; a name seen elsewhere with a code gets that code."""
+    """Per row, its municipality: the code from a municipality code column (``GM0080``, ``80``) or the
+    area's own CBS code, the name from a municipality column. A name without a code gets the code it
+    has elsewhere in the file, else a 2024 municipality's; a code without a name gets its 2024 name.
+    A row whose code and name (or whose two codes) disagree keeps the code and notes the conflict."""
+    known = known_municipalities()
     found = []
     for area_code, given_code, name in zip(codes, municipality_codes, names, strict=True):
-        code = given_code.upper()
-        if not code:
-            match = CBS_AREA_CODE.match(area_code.upper())
-            if match:
-                code = "GM" + next(group for group in match.groups() if group)
-        found.append(Municipality(code, name))
+        code = municipality_code(given_code) if given_code else ""
+        conflict = ""
+        match = CBS_AREA_CODE.match(area_code.upper())
+        if match:
+            own = "GM" + next(group for group in match.groups() if group)
+            if code and code != own:
+                conflict = code
+            code = own
+        if code and name and code in known and name_key(known[code]) != name_key(name):
+            conflict = conflict or name
+        found.append(Municipality(code, name, conflict))
     code_of_name = {name_key(area.name): area.code for area in found if area.code and area.name}
+    by_name = _codes_by_name()
     return [
-        area
-        if area.code or not area.name
-        else Municipality(code_of_name.get(name_key(area.name), ""), area.name)
+        Municipality(
+            area.code or code_of_name.get(name_key(area.name), "") or by_name.get(name_key(area.name), ""),
+            area.name or known.get(area.code, ""),
+            area.conflict,
+        )
+        if not (area.code and area.name)
+        else area
         for area in found
     ]
 
@@ -165,6 +232,7 @@ def _scope(
             if key not in fullest or (bool(area.code), bool(area.name)) > _fullness(fullest[key]):
                 fullest[key] = area
     listed = tuple(sorted(((fullest[key], n) for key, n in others.items()), key=lambda item: -item[1]))
+    conflicts = tuple((position, area) for position, area in enumerate(areas) if area.conflict)
     if not known.any():
         status = ScopeStatus.UNKNOWN
     elif not others:
@@ -175,7 +243,7 @@ def _scope(
         status = ScopeStatus.MIXED
     else:
         status = ScopeStatus.OTHER
-    return Scope(status, rule, matches, listed)
+    return Scope(status, rule, matches, listed, ~known, conflicts)
 
 
 def _fullness(area: Municipality) -> tuple[bool, bool]:

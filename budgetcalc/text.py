@@ -7,20 +7,44 @@ import re
 import sys
 import unicodedata
 
+DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x115F, 0x1160),  # Hangul fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian variation selectors and vowel separator
+    (0x200B, 0x200F),  # zero-width space, joiners, direction marks
+    (0x202A, 0x202E),  # bidirectional embeddings and overrides
+    (0x2060, 0x206F),  # word joiner, invisible operators, bidi isolates
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFEFF, 0xFEFF),  # byte-order mark, zero-width no-break space
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xFFF0, 0xFFF8),  # unassigned specials
+    (0x1BCA0, 0x1BCA3),  # shorthand format controls
+    (0x1D173, 0x1D17A),  # musical symbol format controls
+    (0xE0000, 0xE0FFF),  # tags and variation selectors supplement
+)
+"""Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt): characters that show as
+nothing. Python's unicodedata does not expose the property, so its ranges are listed here."""
+
 
 @functools.cache
 def _invisible() -> re.Pattern[str]:
-    """Every format character (Unicode category Cf): zero-width spaces and joiners, byte-order marks,
-    soft hyphens, bidi controls. Built once, when the first text outside ASCII is read."""
-    found = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"]
-    return re.compile("[" + "".join(re.escape(character) for character in found) + "]")
+    """Every character that shows as nothing: format characters (category Cf) and Unicode's default
+    ignorable code points. Built once, when the first text outside ASCII is read."""
+    found = {code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"}
+    for first, last in DEFAULT_IGNORABLE:
+        found.update(range(first, last + 1))
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(found)) + "]")
 
 
 def normal_text(text: str) -> str:
-    """Text as a person reads it: invisible (format) characters removed, composed (NFC) so that both
-    ways of writing "é" are equal, and every run of spaces, non-breaking spaces, tabs and line
-    breaks one space, none at the ends. Codes and names from files, tables and rule files all pass
-    through here before they are compared."""
+    """Text as a person reads it: invisible characters removed, compatibility forms folded (NFKC:
+    fullwidth ``Ｄ０１`` is ``D01``, the ligature ``Ĳ`` is ``IJ``, both ways of writing "é" are one),
+    and every run of spaces, non-breaking spaces, tabs and line breaks one space, none at the ends.
+    Codes and names from files, tables and rule files all pass through here before they are compared."""
     if not text.isascii():
-        text = unicodedata.normalize("NFC", _invisible().sub("", text))
+        text = unicodedata.normalize("NFKC", _invisible().sub("", text))
     return " ".join(text.split())

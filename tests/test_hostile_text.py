@@ -463,3 +463,18 @@ def test_an_exception_written_with_an_invisible_character_shows_its_reason() -> 
     )
     frame = pd.DataFrame({"code": ["D01", "D02"], "naam": ["Adorp", "Baflo"], "inwoners": [664, 2760]})
     assert "besluit 12 maart" in " ".join(allocate(frame, ruleset).explain("D01"))
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    ["\u034f", "\ufe0f", "\u3164", "\uffa0", "\U000e0041", "\u180e"],
+    ids=["grapheme joiner", "variation selector", "hangul filler", "halfwidth filler", "tag", "mongolian"],
+)
+def test_every_default_ignorable_character_is_invisible_to_codes(hidden: str) -> None:
+    frame = areas(("D01", "Adorp", "dorp", 664), (f"D01{hidden}", "Adorp", "dorp", 5))
+    assert "duplicate area code 'D01'" in input_error(frame).message
+
+
+def test_fullwidth_digits_are_the_same_code() -> None:
+    frame = areas(("D01", "Adorp", "dorp", 664), ("D０１", "Baflo", "dorp", 5))
+    assert "duplicate area code 'D01'" in input_error(frame).message

@@ -51,3 +51,14 @@ def test_a_megabyte_of_text_is_refused_quickly_without_echoing_it(key: str) -> N
     message = str(caught.value)
     assert f"components.a.{key}" in message and "1,000,000 characters" in message
     assert len(message) < 500
+
+
+def test_a_date_with_a_time_is_refused() -> None:
+    with pytest.raises(RuleError, match=r"line 4.*valid_from.*without a time, such as 2024-01-01"):
+        parse_ruleset(rule_file("fixed = 1\n", "2024-01-01T00:00:00Z"))
+
+
+def test_a_name_of_only_invisible_characters_is_refused() -> None:
+    text = rule_file("fixed = 1\n").replace('name = "x"', 'name = "\u00a0\u200b"')
+    with pytest.raises(RuleError, match=r"line 1.*name.*shows nothing"):
+        parse_ruleset(text)

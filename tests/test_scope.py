@@ -198,3 +198,89 @@ def test_a_malformed_municipality_code_is_refused_with_its_line() -> None:
             'name = "x"\nmunicipality = "y"\nmunicipality_code = "0080"\ndecision = "d"\n'
             "valid_from = 2024-01-01\nreference_date = 2024-01-01\n[components.a]\nfixed = 1\n"
         )
+
+
+# --- found by review: codes as numbers, rule files without a code, unknown and contradictory rows -----
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "gebieden.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("written", ["0080", "80", "gm80", "GM0080"])
+def test_a_municipality_code_written_as_a_number_is_that_municipality(tmp_path: Path, written: str) -> None:
+    from budgetcalc.reading import read_population
+
+    rules = load_ruleset(RULES / "leeuwarden-2015.toml")
+    path = write(
+        tmp_path,
+        f"gebiedscode;naam;soort;gemeentecode;inwoners\nD1;Binnenstad;wijk;GM0080;6710\nD2;Huizum;wijk;{written};8590\n",
+    )
+    population = read_population(path, ruleset=rules)
+    assert population.codes == ["D1", "D2"]
+    allocation = allocate(population, rules)
+    assert next(c for c in allocation.checks() if c.key == "check_municipality").ok is True
+
+
+def test_a_rule_file_without_code_is_checked_by_the_name_of_a_2024_municipality() -> None:
+    text = (RULES / "westerkwartier-2022.toml").read_text(encoding="utf-8")
+    without_code = parse_ruleset(
+        "\n".join(line for line in text.splitlines() if "municipality_code" not in line)
+    )
+    with pytest.raises(AllocationError, match=r"Westerkwartier \(GM1969\).*Leeuwarden \(GM0080\)"):
+        allocate(pd.read_csv(LEEUWARDEN_WIJKEN, dtype=str), without_code)
+
+
+def test_a_former_municipality_without_code_is_refused_against_cbs_codes() -> None:
+    """Boarnsterhim (dissolved 2014) is no 2024 municipality: its name still differs from Leeuwarden's."""
+    with pytest.raises(AllocationError, match="Boarnsterhim"):
+        allocate(pd.read_csv(LEEUWARDEN_WIJKEN, dtype=str), ruleset("Boarnsterhim"))
+
+
+def test_areas_of_unknown_municipality_among_known_ones_are_warned_about() -> None:
+    frame = pd.read_csv(LEEUWARDEN_WIJKEN, dtype=str)
+    frame.loc[len(frame)] = ["D01", "Adorp", "wijk", "664"]
+    allocation = allocate(frame, load_ruleset(RULES / "leeuwarden-2015.toml"))
+    warnings = [n.text("en") for n in allocation.notices if n.key == "municipality_not_checked"]
+    assert len(warnings) == 1 and "1 area(s)" in warnings[0] and "D01" in warnings[0]
+
+
+def test_a_file_without_any_municipality_gets_no_warning_only_the_checks_line() -> None:
+    frame = pd.DataFrame({"code": ["D01", "D02"], "naam": ["Adorp", "Baflo"], "inwoners": [664, 2760]})
+    allocation = allocate(frame, ruleset("Het Hogeland", "GM1966"))
+    assert not [n for n in allocation.notices if n.key == "municipality_not_checked"]
+
+
+def test_a_row_that_contradicts_its_own_code_is_flagged_and_the_code_decides() -> None:
+    frame = pd.DataFrame(
+        {
+            "code": ["WK196601", "WK196602"],
+            "naam": ["a", "b"],
+            "gemeente": ["Het Hogeland", "Leeuwarden"],
+            "inwoners": [1, 2],
+        }
+    )
+    allocation = allocate(frame, load_ruleset(RULES / "het-hogeland-2021.toml"))
+    conflicts = [n.text("en") for n in allocation.notices if n.key == "municipality_conflict"]
+    assert len(conflicts) == 1 and "WK196602: Leeuwarden / GM1966" in conflicts[0]
+    assert next(c for c in allocation.checks() if c.key == "check_municipality").ok is True
+
+
+@pytest.mark.parametrize("asked", ["Gemeente Leeuwarden", "LEEUWARDEN", "80", "GM0080"])
+def test_municipality_option_matches_as_people_write_it(asked: str) -> None:
+    from budgetcalc.reading import read_population
+
+    population = read_population(RAW, level="wijk", municipality=asked)
+    assert len(population) == 22
+
+
+def test_municipality_option_names_what_the_file_has() -> None:
+    from budgetcalc import InputError
+    from budgetcalc.reading import read_population
+
+    with pytest.raises(
+        InputError, match=r"no areas of municipality 'Ljouwert'.*it has: .*Leeuwarden \(GM0080\)"
+    ):
+        read_population(LEEUWARDEN_WIJKEN, municipality="Ljouwert")

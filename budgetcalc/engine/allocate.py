@@ -36,7 +36,7 @@ def allocate(
     components = [component.row(0) for component in evaluation.components]
     total = evaluation.total.row(0)
     expectations = check_expectations(ruleset, population, plan.areas, components, total)
-    warnings = tuple(
+    warnings = scope.notices(population.codes) + tuple(
         Notice("component_applies_to_none", {"component": c.name})
         for c in components
         if len(population) and not (c.selected | c.exception).any()

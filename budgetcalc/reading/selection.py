@@ -15,7 +15,7 @@ from budgetcalc.errors import InputError
 from budgetcalc.notices import Notice, examples
 from budgetcalc.numbers import is_suppressed
 from budgetcalc.population import TEXT_FIELDS, text_cells
-from budgetcalc.scope import Municipality, municipalities_of
+from budgetcalc.scope import MUNICIPALITY_NUMBER, Municipality, municipalities_of, municipality_code, name_key
 from budgetcalc.text import normal_text
 
 CBS_LEVELS = ("gemeente", "wijk", "buurt")
@@ -219,21 +219,6 @@ def _by_level(
     return kept
 
 
-def _municipality_keys(texts: Mapping[str, list[str]], codes: list[str]) -> list[set[str]]:
-    """Per row, the names and codes its municipality goes by (casefolded)."""
-    keys: list[set[str]] = [set() for _ in codes]
-    for column in ("municipality", "municipality_code"):
-        if column in texts:
-            for found, value in zip(keys, texts[column], strict=True):
-                found.add(value.casefold())
-    for found, code in zip(keys, codes, strict=True):
-        match = CBS_CODE.match(code)
-        if match:
-            found.add(f"gm{match.group(2)}")
-        found.discard("")
-    return keys
-
-
 def _by_municipality(
     selected: list[int],
     texts: Mapping[str, list[str]],
@@ -241,17 +226,31 @@ def _by_municipality(
     selection: Selection,
     where: dict[str, Any],
 ) -> list[int]:
+    """The rows of the municipality ``--municipality`` names, by code (``GM0080``, ``80``) or by name
+    as people write it (case, accents, dashes and a leading "gemeente" do not count)."""
     if selection.municipality is None:
         return selected
-    wanted = normal_text(selection.municipality).casefold()
-    all_keys = _municipality_keys(texts, codes)
-    keyed = {position: all_keys[position] for position in selected}
-    if not any(keyed.values()):
+    blank = [""] * len(codes)
+    places = municipalities_of(codes, texts.get("municipality_code", blank), texts.get("municipality", blank))
+    if not any(places[position].code or places[position].name for position in selected):
         raise InputError(
             "--municipality needs a municipality column (gemeente, gm_naam) or CBS codes (GM/WK/BU....)",
             **where,
         )
-    kept = [position for position in selected if wanted in keyed[position]]
+    asked = normal_text(selection.municipality)
+    wanted = Municipality(municipality_code(asked) if MUNICIPALITY_NUMBER.match(asked.upper()) else "", asked)
+    kept = [position for position in selected if _named(places[position], wanted)]
     if not kept:
-        raise InputError(f"no areas of municipality '{selection.municipality}' in the file", **where)
+        names = sorted({places[position].describe() for position in selected if places[position].describe()})
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        raise InputError(
+            f"no areas of municipality '{selection.municipality}' in the file (it has: {shown})", **where
+        )
     return kept
+
+
+def _named(place: Municipality, wanted: Municipality) -> bool:
+    """Whether ``place`` is the municipality asked for: by code where one was asked, else by name."""
+    if wanted.code:
+        return place.code == wanted.code
+    return bool(place.name) and name_key(place.name) == name_key(wanted.name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -60,7 +60,13 @@ def _not_before_1900(value: date) -> date:
     return value
 
 
-RuleDate = Annotated[date, AfterValidator(_not_before_1900)]
+def _date_only(value: Any) -> Any:
+    if isinstance(value, datetime):
+        raise ValueError(f"give a date without a time, such as {value.date().isoformat()}")
+    return value
+
+
+RuleDate = Annotated[date, BeforeValidator(_date_only), AfterValidator(_not_before_1900)]
 
 
 class LocatedError(ValueError):

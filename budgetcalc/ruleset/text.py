@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
+from budgetcalc.text import normal_text
+
 SHORT_TEXT = 500
 """Characters at most in a name, label or area reference: a longer one is not a name."""
 LONG_TEXT = 20_000
@@ -23,7 +25,13 @@ def _at_most(limit: int) -> Any:
     return AfterValidator(check)
 
 
-ShortText = Annotated[str, _at_most(SHORT_TEXT)]
+def _visible(text: str) -> str:
+    if text and not normal_text(text):
+        raise ValueError("the text shows nothing (only spaces or invisible characters)")
+    return text
+
+
+ShortText = Annotated[str, _at_most(SHORT_TEXT), AfterValidator(_visible)]
 """A name, label or area reference."""
-LongText = Annotated[str, _at_most(LONG_TEXT)]
+LongText = Annotated[str, _at_most(LONG_TEXT), AfterValidator(_visible)]
 """A note, source, decision or reason."""
