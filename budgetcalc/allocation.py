@@ -11,11 +11,12 @@ import pandas as pd
 
 from budgetcalc.engine.component import ComponentResult
 from budgetcalc.engine.expectations import ExpectationResult, ExpectationStatus
+from budgetcalc.engine.pots import PotResult
 from budgetcalc.engine.staffel import NO_BRACKET
 from budgetcalc.engine.total import TotalResult
 from budgetcalc.exact import check_fits, checked_sum, max_abs
-from budgetcalc.labels import Lang
-from budgetcalc.money import cents_to_decimal
+from budgetcalc.labels import Lang, label
+from budgetcalc.money import cents_to_decimal, format_plain
 from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import RuleSet
@@ -44,6 +45,8 @@ class Allocation:
     engine_notices: tuple[Notice, ...] = ()
     scope: Scope | None = None
     """How the areas' municipalities relate to the rule set's (None: not checked)."""
+    pots: tuple[PotResult, ...] = ()
+    """How each pot was shared (after the components, before the total)."""
 
     def __len__(self) -> int:
         return len(self.population)
@@ -77,15 +80,30 @@ class Allocation:
         return [component.name for component in self.components]
 
     @property
+    def part_names(self) -> list[str]:
+        """The amounts an area's total is the sum of: its components, then its pot shares."""
+        return [*self.component_names, *(pot.name for pot in self.pots)]
+
+    def column_title(self, column: str, lang: Lang = "nl") -> str:
+        """A report's heading for an amount column: the component's or pot's label, else its name."""
+        rule = self.ruleset.components.get(column) or self.ruleset.pots.get(column)
+        if rule is not None:
+            return rule.label or column
+        return label(column, lang)
+
+    def _part_cents(self) -> list[np.ndarray]:
+        return [self.cents(name) for name in self.part_names]
+
+    @property
     def has_total_adjustment(self) -> bool:
         """True when the rule set has total rules, so reports show their adjustment column."""
         return self.ruleset.total is not None
 
     @property
     def amount_columns(self) -> list[str]:
-        """The money columns of a report, in order: components, adjustment, total."""
+        """The money columns of a report, in order: components, pot shares, adjustment, total."""
         extra = ["total_adjustment"] if self.has_total_adjustment else []
-        return [*self.component_names, *extra, "total"]
+        return [*self.part_names, *extra, "total"]
 
     def cents(self, column: str) -> np.ndarray:
         """Cents per area for an amount column (components of exception areas are 0 here)."""
@@ -93,7 +111,10 @@ class Allocation:
             return self.total.cents
         if column == "total_adjustment":
             return self.total.adjustment
-        return next(c.cents for c in self.components if c.name == column)
+        for component in self.components:
+            if component.name == column:
+                return component.cents
+        return next(pot.cents for pot in self.pots if pot.name == column)
 
     def column_total(self, column: str) -> int:
         """An amount column added up over all areas, in cents: exact, or an AllocationError."""
@@ -112,7 +133,7 @@ class Allocation:
     def check_totals(self) -> None:
         """Add up every amount column and the inhabitants, as reports do: an AllocationError now for
         any total that would not fit, rather than a wrapped sum in a report later."""
-        for column in (*self.component_names, "total_adjustment", "total"):
+        for column in (*self.part_names, "total_adjustment", "total"):
             self.column_total(column)
         _ = self.total_inhabitants
 
@@ -190,17 +211,35 @@ class Allocation:
             return [Check("check_municipality", True, scope.rule.describe())]
         return [Check("check_municipality", False, f"{scope.rule.describe()} / {scope.describe_others()}")]
 
+    def _pot_checks(self) -> list[Check]:
+        """Per pot: the pot, what it paid first, the pool, what was handed out (and how much of it by
+        largest remainder) and what stayed unallocated; in order when shares + unallocated = pool."""
+        checks = []
+        for pot in self.pots:
+            handed = self.column_total(pot.name)
+            unallocated = int(pot.unallocated[0])
+            pool = int(pot.pool[0])
+            steps = int(pot.by_remainder.sum())
+            detail = (
+                f"{pot.rule.label or pot.name}: {format_plain(int(pot.amount[0]))} - "
+                f"{format_plain(int(pot.paid_first[0]))} = {format_plain(pool)}; "
+                f"{format_plain(handed)} + {format_plain(unallocated)}; "
+                f"{steps} x {format_plain(int(pot.step[0]))}"
+            )
+            checks.append(Check("check_pot", handed + unallocated == pool, detail))
+        return checks
+
     def _sum_of_columns(self) -> int:
         """The grand total added up column by column: components, adjustments, exception totals."""
-        columns = sum(self.column_total(component.name) for component in self.components)
+        columns = sum(self.column_total(name) for name in self.part_names)
         exceptions = checked_sum(self.total.cents[self.total.exception], "the total of the exceptions")
         return columns + self.column_total("total_adjustment") + exceptions
 
     def checks(self) -> list[Check]:
         """Integrity checks an auditor can recompute: rows, sums, parts, published amounts."""
-        bound = sum(max_abs(c.cents) for c in self.components) + max_abs(self.total.adjustment)
+        bound = sum(max_abs(cents) for cents in self._part_cents()) + max_abs(self.total.adjustment)
         check_fits(bound, "the sum of an area's parts")
-        parts = np.sum([c.cents for c in self.components], axis=0, dtype=np.int64) + self.total.adjustment
+        parts = np.sum(self._part_cents(), axis=0, dtype=np.int64) + self.total.adjustment
         normal = ~self.total.exception
         mismatched = int(np.count_nonzero(parts[normal] != self.total.cents[normal]))
         total = Decimal(self.grand_total_cents) / 100
@@ -209,6 +248,7 @@ class Allocation:
             *self._municipality_check(),
             Check("check_sum", self._sum_of_columns() == self.grand_total_cents, f"{total:.2f}"),
             Check("check_parts", mismatched == 0, f"{mismatched}"),
+            *self._pot_checks(),
         ]
         for expectation in self.expectations:
             result.append(

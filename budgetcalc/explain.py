@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM, ComponentResult
+from budgetcalc.engine.pots import AT_MAXIMUM, AT_MINIMUM, PROPORTIONAL, PotResult
 from budgetcalc.engine.staffel import NO_BRACKET
 from budgetcalc.exact import Fixed
 from budgetcalc.labels import Lang, label, unit_label
 from budgetcalc.money import decimal_to_cents, format_euro, format_number
 from budgetcalc.population import Population
 from budgetcalc.ruleset.amount import Amount
-from budgetcalc.ruleset.model import RateBase, Rounding
+from budgetcalc.ruleset.model import RateBase, Rounding, ShareBy
 from budgetcalc.text import normal_text
 
 if TYPE_CHECKING:
@@ -133,6 +134,59 @@ class _ComponentExplainer:
         return text + self.bounds.get(int(result.bound[position]), "")
 
 
+class _PotExplainer:
+    """The texts of one pot that are the same for every area, formatted once."""
+
+    def __init__(self, result: PotResult, allocation: Allocation, lang: Lang) -> None:
+        rule = result.rule
+        self.result = result
+        self.lang = lang
+        step = int(result.step[0])
+        self.step = format_euro(step, lang)
+        head = f"{label('pot', lang)} {format_euro(int(result.amount[0]), lang)}"
+        if rule.minus:
+            labels = ", ".join(allocation.ruleset.components[name].label or name for name in rule.minus)
+            head += f" − {labels} {format_euro(int(result.paid_first[0]), lang)}"
+        self.head = f"{head} = {format_euro(int(result.pool[0]), lang)} {label('to_share', lang)}; "
+        self.free_pool = format_euro(int(result.free_pool[0]) * step, lang)
+        self.key_total = int(result.key_total[0])
+        self.counts: Fixed | None = None
+        if rule.share_by is ShareBy.KEYS and len(rule.keys) == 1:
+            self.counts = allocation.population.count(rule.keys[0].per)
+            self.unit = unit_label(rule.keys[0].per, lang)
+        self.keys = " + ".join(unit_label(key.per, lang) for key in rule.keys)
+        self.bounds = {
+            AT_MINIMUM: f"{label('share_minimum', lang)} " if rule.minimum is not None else "",
+            AT_MAXIMUM: f"{label('share_maximum', lang)} " if rule.maximum is not None else "",
+        }
+
+    def explain(self, position: int) -> str:
+        result, lang = self.result, self.lang
+        if not result.eligible[position]:
+            return label("takes_no_part", lang)
+        cents = int(result.cents[position])
+        state = int(result.state[position])
+        if state != PROPORTIONAL:
+            return self.head + self.bounds[state] + format_euro(cents, lang)
+        bonus = bool(result.by_remainder[position])
+        floor = cents - (int(result.step[0]) if bonus else 0)
+        if result.rule.share_by is ShareBy.EQUAL:
+            share = (
+                f"{label('equal_share', lang)} 1 {label('of', lang)} {format_number(self.key_total, lang)}"
+            )
+        elif self.counts is not None:
+            count = _number_at(self.counts, position, lang)
+            total = format_number(self.key_total, lang) if self.counts.scale == 0 else "…"
+            share = f"{self.free_pool} × {count} / {total} {self.unit}"
+        else:
+            share = f"{self.free_pool} {label('by_keys', lang)} {self.keys}"
+        text = f"{self.head}{share} = {format_euro(floor, lang)} ({label('rounded', lang)} "
+        text += f"{label('rounded_down_to_step', lang)} {self.step})"
+        if bonus:
+            text += f" + {self.step} {label('largest_remainder', lang)} = {format_euro(cents, lang)}"
+        return text
+
+
 class AreaExplainer:
     """Explains any area of one allocation; the texts shared by all areas are formatted once."""
 
@@ -147,6 +201,10 @@ class AreaExplainer:
                 _ComponentExplainer(result, allocation.population, lang),
             )
             for result in allocation.components
+        ]
+        self.pots = [
+            (f"{result.rule.label or result.name}: ", _PotExplainer(result, allocation, lang))
+            for result in allocation.pots
         ]
         rule = allocation.ruleset.total
         self.total_prefix = f"{label('total', lang)}: {label('sum_components', lang)} "
@@ -177,6 +235,7 @@ class AreaExplainer:
             if component.result.exception[position]:
                 line += f" ({self._reasons(position, component.result.name)})"
             lines.append(line)
+        lines.extend(title + pot.explain(position) for title, pot in self.pots)
         if self.ruleset.total is not None:
             text = self.total_prefix + format_euro(int(total.component_sum[position]), lang)
             if self.total_rounding is not None:

@@ -67,6 +67,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Municipality of the areas not given (not checked)",
     ),
     "check_negative": ("Negatieve bedragen", "Negative amounts"),
+    "check_pot": (
+        "Pot volledig verdeeld: pot - eerst betaald = te verdelen; verdeeld + niet verdeeld; "
+        "stappen naar grootste rest",
+        "Pot fully shared: pot - paid first = to share; shared + not allocated; steps by largest remainder",
+    ),
     "input_warning": ("Invoer", "Input"),
     # explanation phrases
     "fixed": ("vast bedrag", "fixed amount"),
@@ -80,6 +85,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "staffel": ("staffel", "bracket"),
     "part_above": ("deel boven", "part above"),
     "sum_components": ("som onderdelen", "sum of components"),
+    "pot": ("pot", "pot"),
+    "to_share": ("te verdelen", "to share"),
+    "takes_no_part": ("doet niet mee", "takes no part"),
+    "equal_share": ("gelijk deel", "equal share"),
+    "of": ("van", "of"),
+    "rounded_down_to_step": ("naar beneden op een veelvoud van", "down to a multiple of"),
+    "largest_remainder": ("grootste rest", "largest remainder"),
+    "share_minimum": ("minimum", "minimum"),
+    "share_maximum": ("maximum", "maximum"),
+    "by_keys": ("naar", "by"),
     # rounding modes
     "half_up": ("rekenkundig (helft naar boven)", "half up"),
     "half_even": ("bankiersafronding (helft naar even)", "half even"),

@@ -34,14 +34,18 @@ def allocate(
     plan = compile_plan(ruleset, population)
     evaluation = evaluate_block(plan, Scenarios.of(plan.parameters))
     components = [component.row(0) for component in evaluation.components]
+    pots = tuple(pot.row(0) for pot in evaluation.pots)
     total = evaluation.total.row(0)
-    expectations = check_expectations(ruleset, population, plan.areas, components, total)
+    parts = {**{c.name: c.cents for c in components}, **{pot.name: pot.cents for pot in pots}}
+    expectations = check_expectations(ruleset, population, plan.areas, parts, total)
     warnings = scope.notices(population.codes) + tuple(
         Notice("component_applies_to_none", {"component": c.name})
         for c in components
         if len(population) and not (c.selected | c.exception).any()
     )
-    allocation = Allocation(population, ruleset, tuple(components), total, expectations, warnings, scope)
+    allocation = Allocation(
+        population, ruleset, tuple(components), total, expectations, warnings, scope, pots
+    )
     allocation.check_totals()
     if ruleset.allow_negative_amounts:
         return allocation

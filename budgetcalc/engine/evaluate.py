@@ -18,6 +18,7 @@ import numpy as np
 from budgetcalc.engine.component import ComponentResult, evaluate_component
 from budgetcalc.engine.parameters import Scenarios
 from budgetcalc.engine.plan import Plan
+from budgetcalc.engine.pots import PotResult, evaluate_pot
 from budgetcalc.engine.total import TotalResult, apply_total
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray, Int64Array, check_fits, max_abs
@@ -32,6 +33,7 @@ class Evaluation:
     """Every step of every component and of the total, for a block of scenarios."""
 
     components: tuple[ComponentResult, ...]
+    pots: tuple[PotResult, ...]
     total: TotalResult
 
 
@@ -39,14 +41,17 @@ def evaluate_block(plan: Plan, values: Scenarios) -> Evaluation:
     """All stages for every scenario of ``values``; the first problem of any scenario is raised."""
     _check_values(plan, values)
     components = tuple(evaluate_component(component, plan, values) for component in plan.components)
+    by_name = {component.name: component.cents for component in components}
+    pots = tuple(evaluate_pot(pot, plan, values, by_name) for pot in plan.pots)
     shape = (values.size, plan.size)
-    component_sum = np.zeros(shape, dtype=np.int64) if not components else components[0].cents
-    if len(components) > 1:
-        check_fits(sum(max_abs(c.cents) for c in components), "the sum of an area's components")
-        component_sum = functools.reduce(np.add, [c.cents for c in components])
+    parts = [c.cents for c in components] + [pot.cents for pot in pots]
+    component_sum = np.zeros(shape, dtype=np.int64) if not parts else parts[0]
+    if len(parts) > 1:
+        check_fits(sum(max_abs(part) for part in parts), "the sum of an area's components")
+        component_sum = functools.reduce(np.add, parts)
     total = apply_total(plan, np.asarray(component_sum, dtype=np.int64), values)
     check_fits(max_abs(total.cents) * max(plan.size, 1), "the grand total")
-    return Evaluation(components, total)
+    return Evaluation(components, pots, total)
 
 
 def _check_values(plan: Plan, values: Scenarios) -> None:
@@ -135,7 +140,10 @@ def _isolating(plan: Plan, scenarios: Scenarios, start: int, stop: int) -> Scena
         return _joined(_isolating(plan, scenarios, start, middle), _isolating(plan, scenarios, middle, stop))
     return ScenarioBlock(
         start,
-        {component.name: component.cents for component in evaluation.components},
+        {
+            **{component.name: component.cents for component in evaluation.components},
+            **{pot.name: pot.cents for pot in evaluation.pots},
+        },
         evaluation.total.adjustment,
         evaluation.total.cents,
     )
@@ -143,7 +151,8 @@ def _isolating(plan: Plan, scenarios: Scenarios, start: int, stop: int) -> Scena
 
 def _failed(plan: Plan, number: int, error: AllocationError) -> ScenarioBlock:
     zeros = np.zeros((1, plan.size), dtype=np.int64)
-    return ScenarioBlock(number, {c.name: zeros for c in plan.components}, zeros, zeros, {number: error})
+    names = plan.part_names
+    return ScenarioBlock(number, dict.fromkeys(names, zeros), zeros, zeros, {number: error})
 
 
 def _joined(first: ScenarioBlock, second: ScenarioBlock) -> ScenarioBlock:
@@ -196,7 +205,7 @@ def evaluate(
     return ScenarioResult(
         plan,
         scenarios,
-        {c.name: np.concatenate([b.components[c.name] for b in blocks]) for c in plan.components},
+        {name: np.concatenate([b.components[name] for b in blocks]) for name in plan.part_names},
         np.concatenate([block.adjustment for block in blocks]),
         np.concatenate([block.total for block in blocks]),
         {number: error for block in blocks for number, error in block.errors.items()},

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from budgetcalc.engine.areas import AreaIndex
-from budgetcalc.engine.component import ComponentResult
 from budgetcalc.engine.total import TotalResult
+from budgetcalc.exact import Int64Array
 from budgetcalc.money import decimal_to_cents
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import Expectation, RuleSet
@@ -39,14 +40,14 @@ def check_expectations(
     ruleset: RuleSet,
     population: Population,
     areas: AreaIndex,
-    components: list[ComponentResult],
+    parts: Mapping[str, Int64Array],
     total: TotalResult,
 ) -> tuple[ExpectationResult, ...]:
-    """Compare every ``[[expected]]`` entry with the allocation."""
-    by_name = {component.name: component for component in components}
+    """Compare every ``[[expected]]`` entry with the allocation; ``parts`` are the cents of every
+    component and pot by name."""
     results = []
     for expectation in ruleset.expected:
-        cents = total.cents if expectation.component is None else by_name[expectation.component].cents
+        cents = total.cents if expectation.component is None else parts[expectation.component]
         if expectation.area is None:
             inhabitants = int(population.frame["inhabitants"].sum())
             actual = int(cents.sum())

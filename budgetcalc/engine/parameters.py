@@ -27,7 +27,7 @@ from budgetcalc.errors import RuleError
 from budgetcalc.exact import Fixed, Int64Array, check_fits, decimal_places, decimal_to_units
 from budgetcalc.ruleset.amount import MAX_EUROS, MAX_RATE_DECIMALS, Amount
 from budgetcalc.ruleset.locate import KeyPath, dotted
-from budgetcalc.ruleset.model import Component, RuleSet
+from budgetcalc.ruleset.model import Component, RuleSet, ShareBy
 
 
 class ValueKind(StrEnum):
@@ -41,6 +41,8 @@ class ValueKind(StrEnum):
     """A bracket bound on a count."""
     STEP = "step"
     """A rounding step: a positive whole number of cents."""
+    WEIGHT = "weight"
+    """The weight of a pot's key: more than 0."""
 
 
 Collect = Callable[[KeyPath, "ValueKind", Amount | Decimal | None], None]
@@ -68,6 +70,15 @@ def rule_parameters(ruleset: RuleSet) -> dict[str, Parameter]:
 
     for name, component in ruleset.components.items():
         _component_parameters(("components", name), component, add)
+    for name, pot in ruleset.pots.items():
+        base = ("pots", name)
+        add((*base, "amount"), ValueKind.MONEY, pot.amount)
+        if pot.share_by is ShareBy.KEYS:
+            for index, key in enumerate(pot.keys):
+                add((*base, "keys", index, "weight"), ValueKind.WEIGHT, key.weight)
+        add((*base, "step"), ValueKind.STEP, pot.step)
+        add((*base, "minimum"), ValueKind.MONEY, pot.minimum)
+        add((*base, "maximum"), ValueKind.MONEY, pot.maximum)
     if ruleset.total is not None:
         add(("total", "minimum"), ValueKind.MONEY, ruleset.total.minimum)
         add(("total", "maximum"), ValueKind.MONEY, ruleset.total.maximum)
@@ -107,6 +118,8 @@ def value_problem(kind: ValueKind, value: Decimal) -> str | None:
         return f"{value} is not a whole number of cents"
     if kind is ValueKind.STEP and value <= 0:
         return f"a rounding step must be more than 0, got {value}"
+    if kind is ValueKind.WEIGHT and value <= 0:
+        return f"a weight must be more than 0, got {value}"
     if kind is ValueKind.RATE and places > MAX_RATE_DECIMALS:
         return f"{value} has too many decimals ({places}); a rate may have at most {MAX_RATE_DECIMALS}"
     return None

@@ -17,10 +17,19 @@ from budgetcalc.engine.conditions import condition_mask
 from budgetcalc.engine.exceptions import resolve_exceptions
 from budgetcalc.engine.parameters import Parameter, rule_parameters
 from budgetcalc.errors import AllocationError
-from budgetcalc.exact import BoolArray, Fixed
+from budgetcalc.exact import BoolArray, Fixed, Int64Array
 from budgetcalc.population import Population
 from budgetcalc.ruleset.locate import dotted
-from budgetcalc.ruleset.model import AreaException, Bracket, Component, RateBase, RuleSet, Staffel
+from budgetcalc.ruleset.model import (
+    AreaException,
+    Bracket,
+    Component,
+    Pot,
+    RateBase,
+    RuleSet,
+    ShareBy,
+    Staffel,
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,18 @@ class ComponentPlan:
 
 
 @dataclass(frozen=True)
+class PotPlan:
+    """One pot: the areas that take part, the keys it is shared by, and where its values stand."""
+
+    name: str
+    rule: Pot
+    path: str
+    eligible: BoolArray
+    keys: tuple[Fixed, ...]
+    weight_paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Plan:
     """A rule set compiled for one population."""
 
@@ -83,14 +104,23 @@ class Plan:
     areas: AreaIndex
     parameters: dict[str, Parameter]
     components: tuple[ComponentPlan, ...]
+    pots: tuple[PotPlan, ...]
     total_exceptions: tuple[Override, ...]
     total_exception: BoolArray
     receives: BoolArray
-    """Areas that receive at least one component (or an exception on one): the total rules apply there."""
+    """Areas that receive at least one component (or an exception on one) or take part in a pot: the
+    total rules apply there."""
+    code_order: Int64Array
+    """Area positions in the order of their codes: ties in a pot's remainders go by code."""
 
     @property
     def size(self) -> int:
         return len(self.population)
+
+    @property
+    def part_names(self) -> list[str]:
+        """The components, then the pots: the amount columns before the total."""
+        return [component.name for component in self.components] + [pot.name for pot in self.pots]
 
 
 def compile_plan(ruleset: RuleSet, population: Population) -> Plan:
@@ -122,7 +152,12 @@ def compile_plan(ruleset: RuleSet, population: Population) -> Plan:
         )
         for name, rule in ruleset.components.items()
     )
-    receives = np.logical_or.reduce([c.applies | c.exception for c in components])
+    pots = tuple(
+        _pot_plan(name, pot, population, areas, total_exception) for name, pot in ruleset.pots.items()
+    )
+    receives = np.logical_or.reduce(
+        [c.applies | c.exception for c in components] + [pot.eligible for pot in pots]
+    )
     total_overrides = tuple(
         Override(position, dotted(("exceptions", index_of[id(entry)], "amount")), entry)
         for position, entry in sorted(resolved.total.items())
@@ -133,9 +168,28 @@ def compile_plan(ruleset: RuleSet, population: Population) -> Plan:
         areas,
         rule_parameters(ruleset),
         components,
+        pots,
         total_overrides,
         total_exception,
         np.asarray(receives, dtype=np.bool_),
+        np.argsort(np.array(population.codes, dtype=object), kind="stable").astype(np.int64),
+    )
+
+
+def _pot_plan(name: str, pot: Pot, population: Population, areas: AreaIndex, excluded: BoolArray) -> PotPlan:
+    """The areas that take part (not those whose total an exception sets) and the keys' counts."""
+    path = dotted(("pots", name))
+    eligible = condition_mask(pot.applies_to, population, areas, f"pot '{name}'") & ~excluded
+    by_keys = pot.share_by is ShareBy.KEYS
+    return PotPlan(
+        name=name,
+        rule=pot,
+        path=path,
+        eligible=eligible,
+        keys=tuple(population.count(key.per) for key in pot.keys) if by_keys else (),
+        weight_paths=tuple(f"{path}.keys[{index + 1}].weight" for index in range(len(pot.keys)))
+        if by_keys
+        else (),
     )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from budgetcalc.explain import describe_rounding
 from budgetcalc.labels import Lang, label, per_unit_label, unit_label
 from budgetcalc.ruleset.amount import Amount
-from budgetcalc.ruleset.model import Component, RateBase, RuleSet
+from budgetcalc.ruleset.model import Component, Pot, RateBase, RuleSet, ShareBy
 
 Row = tuple[str, str, str | Decimal, str]
 
@@ -83,11 +83,37 @@ def _component_rows(name: str, rule: Component, lang: Lang) -> list[Row]:
     return rows
 
 
+def _pot_rows(name: str, pot: Pot, lang: Lang) -> list[Row]:
+    """A pot: its amount, what it pays first, how it is shared, its step and bounds."""
+    title = pot.label or name
+    rows: list[Row] = [(title, label("pot", lang), pot.amount.value, _source(pot.amount, pot.source))]
+    if pot.minus:
+        rows.append((title, f"{label('pot', lang)} − {', '.join(pot.minus)}", "", ""))
+    if pot.applies_to is not None:
+        rows.append((title, _name("applies_to", lang), pot.applies_to.describe(), pot.applies_to.note or ""))
+    if pot.share_by is ShareBy.EQUAL:
+        rows.append((title, label("equal_share", lang), "", ""))
+    else:
+        for share_key in pot.keys:
+            by = f"{label('by_keys', lang)} {unit_label(share_key.per, lang)}"
+            rows.append((title, by, share_key.weight, ""))
+    rows.append((title, label("rounded_down_to_step", lang), pot.step.value, f"{pot.leftover.value}"))
+    for key in ("minimum", "maximum"):
+        bound: Amount | None = getattr(pot, key)
+        if bound is not None:
+            rows.append((title, _name(key, lang), bound.value, _source(bound)))
+    if pot.note:
+        rows.append((title, _name("note", lang), pot.note, pot.source or ""))
+    return rows
+
+
 def rule_rows(ruleset: RuleSet, lang: Lang = "nl") -> list[Row]:
     """Every rule in force, one row per value, with its source where the rule file gives one."""
     rows: list[Row] = []
     for name, component in ruleset.components.items():
         rows.extend(_component_rows(name, component, lang))
+    for name, pot in ruleset.pots.items():
+        rows.extend(_pot_rows(name, pot, lang))
     total = ruleset.total
     if total is not None:
         title = label("total", lang)

@@ -282,9 +282,8 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
         ("total_inhabitants", allocation.total_inhabitants, styles.value_count, ""),
         ("grand_total", cents_to_decimal(allocation.grand_total_cents), styles.value_euro, ""),
     ]
-    components = ruleset.components
     for column in allocation.amount_columns[:-1]:
-        name = components[column].label or column if column in components else label(column, lang)
+        name = allocation.column_title(column, lang)
         rows.append(
             (
                 f"{label('total', lang)} {name}",
@@ -337,9 +336,8 @@ def _area_text(allocation: Allocation, position: int, field: str | None, text: s
 def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> str:
     """Header, widths, filter and total row through XlsxWriter; the area rows returned as XML."""
     columns = allocation.amount_columns
-    rules = allocation.ruleset.components
     titles = [label(key, lang) for key in ("code", "name", "kind", "inhabitants")]
-    titles += [rules[c].label or c if c in rules else label(c, lang) for c in columns]
+    titles += [allocation.column_title(column, lang) for column in columns]
     titles += [label("bracket", lang), label("explanation", lang)]
     areas = allocation.areas
     brackets = allocation.brackets()

@@ -359,6 +359,82 @@ def check_bounds(minimum: Amount | None, maximum: Amount | None, rounding: Round
             raise ValueError(f"{name} {bound} is not a multiple of the rounding step {step}")
 
 
+class ShareKey(Strict):
+    """One key a pot is shared by: a count column, and its weight among the pot's keys."""
+
+    per: Column = "inhabitants"
+    weight: Number = Decimal(1)
+
+    @field_validator("weight")
+    @classmethod
+    def _positive(cls, weight: Decimal) -> Decimal:
+        if weight <= 0:
+            raise ValueError(f"a weight must be more than 0, got {weight}")
+        return weight
+
+
+class ShareBy(StrEnum):
+    """How a pot is shared over the areas that take part."""
+
+    KEYS = "keys"
+    """In proportion to one or more weighted keys (inhabitants, plan area): naar evenredigheid."""
+    EQUAL = "equal"
+    """Equal shares: every area that takes part the same."""
+
+
+class Leftover(StrEnum):
+    """What happens to the steps left after every share is rounded down to a whole step."""
+
+    BY_REMAINDER = "by_remainder"
+    """One step more to the areas with the largest remainders (ties by area code): the pot is met."""
+    UNALLOCATED = "unallocated"
+    """Kept by the municipality, and shown as not allocated."""
+
+
+class Pot(Strict):
+    """A pot shared over areas (``[pots.NAME]``): an amount, the areas that take part, how it is shared.
+
+    What the components named in ``minus`` already pay comes off the amount first (a residual pool).
+    Shares are whole multiples of ``step``; each share lies between ``minimum`` and ``maximum``, what
+    a capped area does not take going to the others.
+    """
+
+    label: ShortText | None = None
+    amount: Money
+    applies_to: Condition | None = None
+    minus: StrList = ()
+    share_by: ShareBy = ShareBy.KEYS
+    keys: list[ShareKey] = Field(default_factory=lambda: [ShareKey()])
+    step: Amount = Amount(value=CENT)
+    leftover: Leftover = Leftover.BY_REMAINDER
+    minimum: Money | None = None
+    maximum: Money | None = None
+    note: LongText | None = None
+    source: LongText | None = None
+
+    @field_validator("step")
+    @classmethod
+    def _whole_cents(cls, step: Amount) -> Amount:
+        if step.value <= 0 or step.value % CENT != 0:
+            raise ValueError(f"step must be a positive whole number of cents (0.01, 1, 100), got {step}")
+        return step
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.amount.value < 0:
+            raise ValueError(f"a pot's amount must be 0 or more, got {self.amount}")
+        if self.share_by is ShareBy.EQUAL and "keys" in self.model_fields_set:
+            raise ValueError("'keys' goes with share_by = \"keys\"; equal shares need none")
+        if not self.keys:
+            raise ValueError('give at least one key, e.g. keys = [{ per = "inhabitants" }]')
+        check_bounds(self.minimum, self.maximum, Rounding(step=self.step, mode=RoundingMode.DOWN))
+        return self
+
+    def columns(self) -> set[str]:
+        used = {key.per for key in self.keys} if self.share_by is ShareBy.KEYS else set()
+        return used | (self.applies_to.columns() if self.applies_to else set())
+
+
 class TotalRule(Strict):
     """Rules on each area's total: rounding and bounds, shown as a separate adjustment."""
 
@@ -417,6 +493,7 @@ class RuleSet(Strict):
     allow_negative_amounts: bool = False
     """Negative amounts are intended (a deduction); without it they give a loud warning."""
     components: dict[str, Component] = Field(min_length=1)
+    pots: dict[str, Pot] = Field(default_factory=dict)
     total: TotalRule | None = None
     exceptions: list[AreaException] = Field(default_factory=list)
     expected: list[Expectation] = Field(default_factory=list)
@@ -432,9 +509,9 @@ class RuleSet(Strict):
             )
         return code.upper()
 
-    @field_validator("components")
+    @field_validator("components", "pots")
     @classmethod
-    def _names(cls, components: dict[str, Component]) -> dict[str, Component]:
+    def _names(cls, components: dict[str, Any]) -> dict[str, Any]:
         for name in components:
             if not NAME_PATTERN.match(name):
                 raise LocatedError(
@@ -453,14 +530,29 @@ class RuleSet(Strict):
             ("expected", self.expected),
         )
         for table, entries in tables:
+            named = [*self.components, *(self.pots if table == "expected" else ())]
             for index, entry in enumerate(entries):
-                if entry.component is not None and entry.component not in self.components:
+                if entry.component is not None and entry.component not in named:
                     raise LocatedError(
                         f"'{entry.area or 'all areas'}' names component '{entry.component}', "
-                        f"which is not defined (defined: {', '.join(self.components)})",
+                        f"which is not defined (defined: {', '.join(named)})",
                         table,
                         index,
                         "component",
+                    )
+        for name, pot in self.pots.items():
+            if name in self.components:
+                raise LocatedError(
+                    f"'{name}' is the name of a component and of a pot; rename one", "pots", name
+                )
+            for part in pot.minus:
+                if part not in self.components:
+                    raise LocatedError(
+                        f"pot '{name}' takes component '{part}' off its amount, which is not defined "
+                        f"(defined: {', '.join(self.components)})",
+                        "pots",
+                        name,
+                        "minus",
                     )
         seen: set[tuple[str, str | None]] = set()
         for index, exception in enumerate(self.exceptions):
@@ -489,4 +581,6 @@ class RuleSet(Strict):
         used: set[str] = set()
         for component in self.components.values():
             used |= component.columns()
+        for pot in self.pots.values():
+            used |= pot.columns()
         return used

@@ -1,0 +1,233 @@
+"""Pots: an amount shared over the areas that take part, exact to the cent, in every scenario.
+
+A share is computed in integers from the pot and the keys (pot x key / sum of keys), never through a
+rounded rate: Borger-Odoorn's rate 55,000 / 16,085 per inhabitant is not a finite decimal. Shares are
+whole multiples of the pot's step; the steps left after rounding every share down go one each to the
+areas with the largest remainders, ties by area code, so the shares add up to the pot exactly (or
+stay unallocated, where the rule says so). Minimums and maximums are met by fixing the areas that
+pass them and sharing the rest again ("water filling"); the side that passes by more is fixed first,
+which is exact and ends after at most one round per area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from budgetcalc.errors import AllocationError
+from budgetcalc.exact import BoolArray, Int64Array
+from budgetcalc.ruleset.model import Leftover, Pot, ShareBy
+
+if TYPE_CHECKING:
+    from budgetcalc.engine.parameters import Scenarios
+    from budgetcalc.engine.plan import Plan, PotPlan
+
+PROPORTIONAL = 0
+AT_MINIMUM = -1
+AT_MAXIMUM = 1
+
+
+@dataclass(frozen=True)
+class PotResult:
+    """How one pot was shared, per scenario (rows) and area (columns); masks per area.
+
+    ``numerators[s, i] / key_total[s]`` of ``free_pool[s]`` steps is area i's exact share where it is
+    shared in proportion (state 0); ``state`` says where a minimum or maximum fixed it instead.
+    """
+
+    name: str
+    rule: Pot
+    eligible: BoolArray
+    amount: Int64Array
+    """The pot in cents, per scenario."""
+    paid_first: Int64Array
+    """Cents the components in ``minus`` already pay, per scenario."""
+    step: Int64Array
+    """The step in cents, per scenario."""
+    free_pool: np.ndarray
+    """Steps shared in proportion (after the areas a minimum or maximum fixed), per scenario."""
+    key_total: np.ndarray
+    numerators: np.ndarray
+    state: Int64Array
+    by_remainder: BoolArray
+    """Areas that got one step more for the largest remainders."""
+    unallocated: Int64Array
+    """Cents of the pot no area got, per scenario."""
+    cents: Int64Array
+
+    @property
+    def pool(self) -> Int64Array:
+        """What is shared: the pot less what the components in ``minus`` pay, per scenario."""
+        return np.asarray(self.amount - self.paid_first, dtype=np.int64)
+
+    def row(self, scenario: int) -> PotResult:
+        """One scenario's result, with arrays per area (and numbers for the per-scenario figures)."""
+        return replace(
+            self,
+            amount=self.amount[scenario : scenario + 1],
+            paid_first=self.paid_first[scenario : scenario + 1],
+            step=self.step[scenario : scenario + 1],
+            free_pool=self.free_pool[scenario : scenario + 1],
+            key_total=self.key_total[scenario : scenario + 1],
+            numerators=self.numerators[scenario],
+            state=self.state[scenario],
+            by_remainder=self.by_remainder[scenario],
+            unallocated=self.unallocated[scenario : scenario + 1],
+            cents=self.cents[scenario],
+        )
+
+
+def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[str, Int64Array]) -> PotResult:
+    """Share the pot in every scenario of ``values``; a pot that cannot be shared is an error."""
+    rows, size = values.size, plan.size
+    amount = np.broadcast_to(values.cents(f"{pot.path}.amount")[:, 0], (rows,)).copy()
+    step = np.broadcast_to(values.cents(f"{pot.path}.step")[:, 0], (rows,)).copy()
+    paid = np.zeros(rows, dtype=np.int64)
+    for part in pot.rule.minus:
+        paid = paid + components[part].sum(axis=1, dtype=np.int64)
+    minimum = _per_row(values, f"{pot.path}.minimum", rows) if pot.rule.minimum is not None else None
+    maximum = _per_row(values, f"{pot.path}.maximum", rows) if pot.rule.maximum is not None else None
+    numerators = _numerators(pot, values, rows)
+    results = [
+        _share_row(
+            pot,
+            plan,
+            int(amount[row]) - int(paid[row]),
+            int(step[row]),
+            numerators[row],
+            None if minimum is None else int(minimum[row]),
+            None if maximum is None else int(maximum[row]),
+        )
+        for row in range(rows)
+    ]
+    cents = np.zeros((rows, size), dtype=np.int64)
+    state = np.zeros((rows, size), dtype=np.int64)
+    bonus = np.zeros((rows, size), dtype=np.bool_)
+    for row, share in enumerate(results):
+        cents[row], state[row], bonus[row] = share.cents, share.state, share.bonus
+    return PotResult(
+        name=pot.name,
+        rule=pot.rule,
+        eligible=pot.eligible,
+        amount=amount,
+        paid_first=paid,
+        step=step,
+        free_pool=np.array([share.free_pool for share in results], dtype=object),
+        key_total=np.array([share.key_total for share in results], dtype=object),
+        numerators=numerators,
+        state=state,
+        by_remainder=bonus,
+        unallocated=np.array([share.unallocated for share in results], dtype=np.int64),
+        cents=cents,
+    )
+
+
+def _per_row(values: Scenarios, path: str, rows: int) -> Int64Array:
+    return np.broadcast_to(values.cents(path)[:, 0], (rows,))
+
+
+def _numerators(pot: PotPlan, values: Scenarios, rows: int) -> np.ndarray:
+    """Per scenario and area, the area's weight in whole numbers (Python integers: exact at any size).
+
+    One key: the count itself. Several keys, each with weight w and total K: the sum over keys of
+    w x count x (the product of the other keys' totals), so that area i's share is its numerator over
+    the sum of all numerators, which is ``sum_j w_j count_ij / K_j`` over ``sum_j w_j``.
+    """
+    size = len(pot.eligible)
+    if pot.rule.share_by is ShareBy.EQUAL:
+        return np.broadcast_to(np.where(pot.eligible, 1, 0).astype(object), (rows, size))
+    counts = [np.where(pot.eligible, key.units, 0).astype(object) for key in pot.keys]
+    totals = [int(count.sum()) for count in counts]
+    weights = [values.value(path) for path in pot.weight_paths]
+    scale = max(weight.scale for weight in weights)
+    found = np.zeros((rows, size), dtype=object)
+    for index, (count, weight) in enumerate(zip(counts, weights, strict=True)):
+        others = 1
+        for other, total in enumerate(totals):
+            if other != index:
+                others *= total
+        units = np.broadcast_to(weight.rescaled(scale).units[:, 0], (rows,)).astype(object)
+        found = found + units[:, None] * count[None, :] * others
+    return found
+
+
+@dataclass(frozen=True)
+class _Share:
+    cents: Int64Array
+    state: Int64Array
+    bonus: BoolArray
+    free_pool: int
+    key_total: int
+    unallocated: int
+
+
+def _share_row(
+    pot: PotPlan,
+    plan: Plan,
+    pool_cents: int,
+    step_cents: int,
+    numerators: np.ndarray,
+    minimum_cents: int | None,
+    maximum_cents: int | None,
+) -> _Share:
+    """One scenario's shares."""
+    name = f"pot '{pot.name}'"
+    if pool_cents < 0:
+        raise AllocationError(
+            f"{name}: the components it pays first ({', '.join(pot.rule.minus)}) take "
+            f"{-pool_cents / 100:,.2f} euro more than the pot holds".replace(",", " ")
+        )
+    eligible = pot.eligible
+    steps, rest = divmod(pool_cents, step_cents)
+    low = 0 if minimum_cents is None else minimum_cents // step_cents
+    high = None if maximum_cents is None else maximum_cents // step_cents
+    size = len(eligible)
+    state = np.zeros(size, dtype=np.int64)
+    fixed = np.zeros(size, dtype=object)  # steps of the areas a bound fixed
+    free = eligible.copy()
+    if low * int(eligible.sum()) > steps:
+        raise AllocationError(
+            f"{name}: {int(eligible.sum())} areas at the minimum of {low * step_cents / 100:,.2f} euro "
+            f"need more than the {steps * step_cents / 100:,.2f} euro to share"
+        )
+    while True:
+        free_pool = steps - int(fixed[~free & eligible].sum())
+        key_total = int(numerators[free].sum())
+        if key_total == 0:  # what is left free has 0 as its key: its share is 0, or the minimum
+            if free.any() and not (eligible & ~free).any() and free_pool > 0 and low == 0:
+                raise AllocationError(
+                    f"{name}: every area that takes part has 0 as its key; there is nothing to share by"
+                )
+            if low:
+                fixed[free], state[free], free = low, AT_MINIMUM, free & ~free
+            break
+        exact_times = numerators * free_pool  # an area's exact share is exact_times / key_total steps
+        over = free & (exact_times > (high * key_total if high is not None else exact_times))
+        under = free & (exact_times < low * key_total)
+        if not over.any() and not under.any():
+            break
+        excess = sum(int(value) for value in exact_times[over]) - (high or 0) * key_total * int(over.sum())
+        deficit = low * key_total * int(under.sum()) - sum(int(value) for value in exact_times[under])
+        if over.any() and excess >= deficit:
+            fixed[over], state[over], free = high, AT_MAXIMUM, free & ~over
+        else:
+            fixed[under], state[under], free = low, AT_MINIMUM, free & ~under
+    units = np.where(eligible & ~free, fixed, 0).astype(object)
+    remainders = np.zeros(size, dtype=object)
+    if key_total:
+        shared = numerators * free_pool
+        units = np.where(free, shared // key_total, units)
+        remainders = np.where(free, shared % key_total, 0)
+    left = steps - int(units[eligible].sum())
+    bonus = np.zeros(size, dtype=np.bool_)
+    if left > 0 and key_total and pot.rule.leftover is Leftover.BY_REMAINDER:
+        # the fractional parts of the shared areas add up to exactly ``left`` steps, each below one
+        candidates = plan.code_order[free[plan.code_order]]  # by area code
+        order = candidates[np.argsort(-remainders[candidates], kind="stable")]
+        bonus[order[:left]] = True
+        units = units + bonus
+        left = 0
+    cents = np.array([int(value) * step_cents for value in units], dtype=np.int64)
+    return _Share(cents, state, bonus, free_pool, key_total, left * step_cents + rest)

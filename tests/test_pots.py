@@ -1,0 +1,205 @@
+"""Pots shared over areas: exact to the cent, by largest remainder, ties by area code.
+
+Expected shares come from an independent computation here with ``fractions.Fraction`` (the exact
+pro-rata share, rounded down to whole steps, the steps left going to the largest remainders).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from itertools import permutations
+
+import pandas as pd
+import pytest
+from helpers import rules
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from budgetcalc import AllocationError, RuleError, allocate
+from budgetcalc.engine.evaluate import evaluate
+from budgetcalc.engine.plan import compile_plan
+from budgetcalc.population import Population
+
+PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def people(counts: list[int], codes: list[str] | None = None, **columns: list[object]) -> pd.DataFrame:
+    codes = codes or [f"D{n:02d}" for n in range(1, len(counts) + 1)]
+    frame = pd.DataFrame({"code": codes, "naam": [f"Dorp {c}" for c in codes], "inwoners": counts})
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
+
+
+def pot(lines: str) -> str:
+    return "[components.niets]\nfixed = 0\n[pots.pot]\n" + lines
+
+
+def shares(counts: list[int], codes: list[str], pool_steps: int) -> dict[str, int]:
+    """Largest remainder in whole steps, written out with fractions; ties by area code."""
+    total = sum(counts)
+    exact = {code: Fraction(pool_steps * count, total) for code, count in zip(codes, counts, strict=True)}
+    floors = {code: int(value) for code, value in exact.items()}
+    left = pool_steps - sum(floors.values())
+    ranked = sorted(codes, key=lambda code: (-(exact[code] - floors[code]), code))
+    return {code: floors[code] + (1 if code in ranked[:left] else 0) for code in codes}
+
+
+def cents_of(allocation: object, column: str = "pot") -> dict[str, int]:
+    frame = allocation.to_frame(cents=True)  # type: ignore[attr-defined]
+    return dict(zip(frame["code"], frame[column].astype(int), strict=True))
+
+
+# --- the residual pool of Borger-Odoorn: EUR 2,500 each, the rest of EUR 100,000 by inhabitants ------
+
+
+def test_borger_odoorn_residual_pool_meets_the_pot_exactly() -> None:
+    counts = [5010, 4970, 3425, 1960, 1735, 1215, 795, 740, 595, 535, 445, 400, 365, 340, 290, 175, 160, 125]
+    codes = [f"D{n:02d}" for n in range(1, 19)]
+    allocation = allocate(
+        people(counts, codes),
+        rules('[components.vast]\nfixed = 2500\n[pots.pot]\namount = 100000\nminus = "vast"\n'),
+    )
+    expected = shares(counts, codes, 5_500_000)  # 100,000 - 18 x 2,500 = 55,000 euro in cents
+    assert cents_of(allocation) == expected
+    assert allocation.grand_total_cents == 10_000_000
+    assert all(check.ok is not False for check in allocation.checks())
+
+
+def test_equal_split_rounded_down_to_a_step_leaves_the_rest_unallocated() -> None:
+    """Noordoostpolder-like: EUR 50,000 over the eligible villages, shares to whole EUR 100."""
+    allocation = allocate(
+        people([100, 200, 300, 400, 500, 600, 700], kind=["dorp"] * 6 + ["wijk"]),
+        rules(
+            pot(
+                'amount = 50000\nshare_by = "equal"\nstep = 100\nleftover = "unallocated"\n'
+                'applies_to = { kind = "dorp" }\n'
+            )
+        ),
+    )
+    assert set(cents_of(allocation).values()) == {830_000, 0}  # 50,000 / 6 = 8,333.33 -> 8,300 each
+    assert allocation.pots[0].unallocated.tolist() == [5_000_000 - 6 * 830_000]
+
+
+def test_equal_split_handed_out_by_remainder_goes_by_area_code() -> None:
+    allocation = allocate(
+        people([1, 1, 1], ["C", "A", "B"]), rules(pot('amount = 100\nshare_by = "equal"\n'))
+    )
+    assert cents_of(allocation) == {"A": 3334, "B": 3333, "C": 3333}
+
+
+def test_two_weighted_keys() -> None:
+    """Franekeradeel/Harlingen-like: half by plan area, half by inhabitants."""
+    frame = people([100, 300], plangebied=["30", "10"])
+    allocation = allocate(
+        frame,
+        rules(
+            pot(
+                "amount = 1000\n"
+                'keys = [{ per = "plangebied", weight = 1 }, { per = "inhabitants", weight = 1 }]\n'
+            )
+        ),
+    )
+    # D01: 1/2 x 30/40 + 1/2 x 100/400 = 1/2 ; D02: 1/2 x 10/40 + 1/2 x 300/400 = 1/2
+    assert cents_of(allocation) == {"D01": 50_000, "D02": 50_000}
+
+
+def test_floors_and_caps_hold_and_the_rest_goes_to_the_others() -> None:
+    allocation = allocate(
+        people([10, 20, 970]), rules(pot("amount = 1000\nminimum = 100\nmaximum = 600\nstep = 1\n"))
+    )
+    got = cents_of(allocation)
+    assert got["D03"] == 60_000  # capped at 600
+    assert got["D01"] >= 10_000 and got["D02"] >= 10_000
+    assert sum(got.values()) == 100_000
+
+
+def test_a_minimum_the_pot_cannot_pay_is_refused() -> None:
+    with pytest.raises(AllocationError, match="minimum"):
+        allocate(people([1, 1, 1]), rules(pot("amount = 100\nminimum = 50\n")))
+
+
+def test_a_pool_the_components_overspend_is_refused() -> None:
+    with pytest.raises(AllocationError, match=r"take 200\.00 euro more than the pot holds"):
+        allocate(
+            people([1, 1]),
+            rules('[components.vast]\nfixed = 600\n[pots.pot]\namount = 1000\nminus = "vast"\n'),
+        )
+
+
+def test_a_pot_naming_an_unknown_component_is_a_rule_error() -> None:
+    with pytest.raises(RuleError, match="takes component 'vaste' off its amount"):
+        rules('[components.vast]\nfixed = 1\n[pots.pot]\namount = 10\nminus = "vaste"\n')
+
+
+# --- properties ---------------------------------------------------------------------------------------
+
+COUNTS = st.lists(st.integers(0, 50_000), min_size=1, max_size=12).filter(lambda counts: sum(counts) > 0)
+
+
+@PROPERTY
+@given(COUNTS, st.integers(0, 10**9))
+def test_shares_add_up_to_the_pot_and_are_the_largest_remainder_shares(
+    counts: list[int], pot_cents: int
+) -> None:
+    amount = f"{pot_cents // 100}.{pot_cents % 100:02d}"
+    allocation = allocate(people(counts), rules(pot(f"amount = {amount}\n")))
+    got = cents_of(allocation)
+    assert sum(got.values()) == pot_cents
+    assert got == shares(counts, list(got), pot_cents)
+    for code, count in zip(got, counts, strict=True):  # within one step of the exact share
+        assert abs(got[code] - Fraction(pot_cents * count, sum(counts))) < 1
+
+
+@PROPERTY
+@given(COUNTS, st.integers(0, 10**7), st.randoms())
+def test_row_order_changes_nothing(counts: list[int], pot_cents: int, random: object) -> None:
+    codes = [f"D{n:02d}" for n in range(1, len(counts) + 1)]
+    order = list(range(len(counts)))
+    random.shuffle(order)  # type: ignore[attr-defined]
+    amount = f"{pot_cents // 100}.{pot_cents % 100:02d}"
+    first = cents_of(allocate(people(counts, codes), rules(pot(f"amount = {amount}\n"))))
+    shuffled = people([counts[i] for i in order], [codes[i] for i in order])
+    assert cents_of(allocate(shuffled, rules(pot(f"amount = {amount}\n")))) == first
+
+
+@PROPERTY
+@given(COUNTS, st.integers(0, 10**7))
+def test_a_larger_key_never_gets_a_smaller_share(counts: list[int], pot_cents: int) -> None:
+    amount = f"{pot_cents // 100}.{pot_cents % 100:02d}"
+    got = cents_of(allocate(people(counts), rules(pot(f"amount = {amount}\n"))))
+    values = list(got.values())
+    for (a, share_a), (b, share_b) in permutations(zip(counts, values, strict=True), 2):
+        if a > b:
+            assert share_a >= share_b
+
+
+@PROPERTY
+@given(COUNTS, st.integers(0, 10**6), st.integers(0, 3_000), st.integers(0, 3_000))
+def test_floors_and_caps_hold_where_the_pot_allows(
+    counts: list[int], pot_euros: int, low: int, extra: int
+) -> None:
+    high = low + extra
+    lines = f"amount = {pot_euros}\nminimum = {low}\nmaximum = {high}\nstep = 1\n"
+    try:
+        got = cents_of(allocate(people(counts), rules(pot(lines))))
+    except AllocationError:
+        assert low * len(counts) > pot_euros  # only a minimum the pot cannot pay is refused
+        return
+    assert all(low * 100 <= value <= high * 100 for value in got.values())
+    keyed = [value for value, count in zip(got.values(), counts, strict=True) if count]
+    if all(value == high * 100 for value in keyed):  # every area with a key is capped: the rest is left
+        assert sum(got.values()) <= pot_euros * 100
+    else:
+        assert sum(got.values()) == pot_euros * 100
+
+
+@PROPERTY
+@given(COUNTS, st.lists(st.integers(0, 10**6), min_size=1, max_size=5))
+def test_many_pots_at_once_equal_single_allocations(counts: list[int], amounts: list[int]) -> None:
+    ruleset = rules(pot("amount = 1\nminimum = 0\n"))
+    population = Population.from_frame(people(counts))
+    result = evaluate(compile_plan(ruleset, population), {"pots.pot.amount": [str(a) for a in amounts]})
+    for scenario, amount in enumerate(amounts):
+        single = allocate(population, rules(pot(f"amount = {amount}\nminimum = 0\n")))
+        assert result.components["pot"][scenario].tolist() == single.cents("pot").tolist()
