@@ -19,7 +19,7 @@ from budgetcalc.labels import Lang, label
 from budgetcalc.money import cents_to_decimal, format_plain
 from budgetcalc.notices import Notice
 from budgetcalc.population import Population
-from budgetcalc.ruleset.model import RuleSet
+from budgetcalc.ruleset.model import PotKind, RuleSet
 from budgetcalc.scope import Scope, ScopeStatus
 
 
@@ -219,6 +219,12 @@ class Allocation:
             handed = self.column_total(pot.name)
             unallocated = int(pot.unallocated[0])
             pool = int(pot.pool[0])
+            if pot.rule.kind is PotKind.LEVY:  # the levies add up to the amount
+                handed = -handed
+            elif pot.rule.kind is PotKind.CEILING:  # the scaled amounts add up to the ceiling, if reached
+                before = int(sum(int(value) for value in pot.numerators))
+                handed += before
+                pool = min(pool, before)
             steps = int(pot.by_remainder.sum())
             detail = (
                 f"{pot.rule.label or pot.name}: {format_plain(int(pot.amount[0]))} - "

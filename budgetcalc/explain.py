@@ -17,7 +17,7 @@ from budgetcalc.labels import Lang, label, unit_label
 from budgetcalc.money import decimal_to_cents, format_euro, format_number
 from budgetcalc.population import Population
 from budgetcalc.ruleset.amount import Amount
-from budgetcalc.ruleset.model import RateBase, Rounding, ShareBy
+from budgetcalc.ruleset.model import PotKind, RateBase, Rounding, ShareBy
 from budgetcalc.text import normal_text
 
 if TYPE_CHECKING:
@@ -164,6 +164,8 @@ class _PotExplainer:
         result, lang = self.result, self.lang
         if not result.eligible[position]:
             return label("takes_no_part", lang)
+        if result.rule.kind is not PotKind.SHARE:
+            return self._ceiling_or_levy(position)
         cents = int(result.cents[position])
         state = int(result.state[position])
         if state != PROPORTIONAL:
@@ -185,6 +187,33 @@ class _PotExplainer:
         if bonus:
             text += f" + {self.step} {label('largest_remainder', lang)} = {format_euro(cents, lang)}"
         return text
+
+    def _ceiling_or_levy(self, position: int) -> str:
+        """``plafond € 8.147,00; totaal € 9.500,00: € 8.147,00 × 1.000,00 / 9.500,00 = ...; − € 142,43``."""
+        result, lang = self.result, self.lang
+        base = int(result.numerators[position])
+        total = int(result.key_total[0])
+        amount = format_euro(int(result.amount[0]), lang)
+        given_up = -int(result.cents[position])
+        if result.rule.kind is PotKind.CEILING:
+            head = f"{label('ceiling', lang)} {amount}, {label('total', lang).lower()} "
+            head += format_euro(total, lang)
+            if int(result.free_pool[0]) == 0 and given_up == 0:
+                return f"{head}: {label('not_reached', lang)}"
+            kept = base - given_up
+            return (
+                f"{head}: {amount} × {format_euro(base, lang)} / {format_euro(total, lang)} = "
+                f"{format_euro(kept, lang)}{self._remainder(position)}; −{format_euro(given_up, lang)}"
+            )
+        return (
+            f"{label('levy', lang)} {amount} × {format_euro(base, lang)} / {format_euro(total, lang)} = "
+            f"{format_euro(given_up, lang)}{self._remainder(position)}; −{format_euro(given_up, lang)}"
+        )
+
+    def _remainder(self, position: int) -> str:
+        if not self.result.by_remainder[position]:
+            return ""
+        return f" ({label('including', self.lang)} {self.step} {label('largest_remainder', self.lang)})"
 
 
 class AreaExplainer:

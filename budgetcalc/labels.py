@@ -95,6 +95,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "share_minimum": ("minimum", "minimum"),
     "share_maximum": ("maximum", "maximum"),
     "by_keys": ("naar", "by"),
+    "ceiling": ("plafond", "ceiling"),
+    "not_reached": ("niet bereikt", "not reached"),
+    "levy": ("afdracht", "levy"),
+    "including": ("waarvan", "including"),
     # rounding modes
     "half_up": ("rekenkundig (helft naar boven)", "half up"),
     "half_even": ("bankiersafronding (helft naar even)", "half even"),

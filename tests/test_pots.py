@@ -203,3 +203,87 @@ def test_many_pots_at_once_equal_single_allocations(counts: list[int], amounts: 
     for scenario, amount in enumerate(amounts):
         single = allocate(population, rules(pot(f"amount = {amount}\nminimum = 0\n")))
         assert result.components["pot"][scenario].tolist() == single.cents("pot").tolist()
+
+
+# --- a ceiling with proportional scale-down (Voorst) and a levy into a shared pot (De Zuidlanden) -------
+
+REQUESTS = """
+[components.aanvraag]
+per_area = {{ {requests} }}
+
+[pots.plafond]
+kind = "ceiling"
+amount = {ceiling}
+on = "aanvraag"
+"""
+
+
+def ceiling_rules(requests: list[int], ceiling: int) -> str:
+    return REQUESTS.format(
+        requests=", ".join(f"D{n:02d} = {amount}" for n, amount in enumerate(requests, 1)), ceiling=ceiling
+    )
+
+
+def test_voorst_scale_down_naar_evenredigheid() -> None:
+    allocation = allocate(people([1, 1, 1]), rules(ceiling_rules([1000, 3000, 6000], 8147)))
+    # 8,147 x 1,000 / 10,000 = 814.70; x 3,000 / 10,000 = 2,444.10; x 6,000 / 10,000 = 4,888.20: exact
+    assert cents_of(allocation, "total") == {"D01": 81_470, "D02": 244_410, "D03": 488_820}
+    assert cents_of(allocation, "plafond") == {"D01": -18_530, "D02": -55_590, "D03": -111_180}
+    assert all(check.ok is not False for check in allocation.checks())
+
+
+def test_a_ceiling_not_reached_changes_nothing() -> None:
+    allocation = allocate(people([1, 1]), rules(ceiling_rules([1000, 3000], 8147)))
+    assert cents_of(allocation, "plafond") == {"D01": 0, "D02": 0}
+    assert "niet bereikt" in " ".join(allocation.explain("D01"))
+
+
+def test_de_zuidlanden_levy_gross_levy_and_net() -> None:
+    """Every panel pays a share of the EUR 20,000 solidariteitspot in proportion to its gross budget;
+    the minimum applies to the gross amount."""
+    text = """
+    [components.panelbudget]
+    rate = 2
+    minimum = 6000
+
+    [pots.solidariteitspot]
+    kind = "levy"
+    amount = 20000
+    on = "panelbudget"
+    """
+    allocation = allocate(people([1000, 5000, 9000]), rules(text))
+    gross = {"D01": 600_000, "D02": 1_000_000, "D03": 1_800_000}  # 2 x count, at least 6,000
+    assert cents_of(allocation, "panelbudget") == gross
+    levy = {code: -value for code, value in cents_of(allocation, "solidariteitspot").items()}
+    assert sum(levy.values()) == 2_000_000
+    assert levy == shares(list(gross.values()), list(gross), 2_000_000)
+    assert cents_of(allocation, "total") == {code: gross[code] - levy[code] for code in gross}
+
+
+def test_a_ceiling_takes_no_keys() -> None:
+    with pytest.raises(RuleError, match="go with a shared pot"):
+        rules(ceiling_rules([1], 1) + 'keys = [{ per = "inhabitants" }]\n')
+
+
+@PROPERTY
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=10), st.integers(0, 2 * 10**6))
+def test_scale_down_is_the_identity_under_the_ceiling_and_meets_it_above(
+    requests: list[int], ceiling: int
+) -> None:
+    allocation = allocate(people([1] * len(requests)), rules(ceiling_rules(requests, ceiling)))
+    totals = cents_of(allocation, "total")
+    if sum(requests) <= ceiling:
+        assert list(totals.values()) == [amount * 100 for amount in requests]
+    else:
+        assert sum(totals.values()) == ceiling * 100
+        assert totals == shares([amount * 100 for amount in requests], list(totals), ceiling * 100)
+
+
+@PROPERTY
+@given(st.lists(st.integers(1, 10**5), min_size=1, max_size=10), st.integers(0, 10**5))
+def test_levy_plus_net_is_gross_for_every_area(counts: list[int], amount: int) -> None:
+    text = f'[components.bruto]\nrate = 1\n[pots.afdracht]\nkind = "levy"\namount = {amount}\non = "bruto"\n'
+    allocation = allocate(people(counts), rules(text))
+    gross, levy, net = (cents_of(allocation, column) for column in ("bruto", "afdracht", "total"))
+    assert all(net[code] - levy[code] == gross[code] for code in gross)
+    assert -sum(levy.values()) == amount * 100

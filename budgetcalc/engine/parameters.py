@@ -27,7 +27,7 @@ from budgetcalc.errors import RuleError
 from budgetcalc.exact import Fixed, Int64Array, check_fits, decimal_places, decimal_to_units
 from budgetcalc.ruleset.amount import MAX_EUROS, MAX_RATE_DECIMALS, Amount
 from budgetcalc.ruleset.locate import KeyPath, dotted
-from budgetcalc.ruleset.model import Component, RuleSet, ShareBy
+from budgetcalc.ruleset.model import Component, PotKind, RuleSet, ShareBy
 
 
 class ValueKind(StrEnum):
@@ -73,12 +73,12 @@ def rule_parameters(ruleset: RuleSet) -> dict[str, Parameter]:
     for name, pot in ruleset.pots.items():
         base = ("pots", name)
         add((*base, "amount"), ValueKind.MONEY, pot.amount)
-        if pot.share_by is ShareBy.KEYS:
+        if pot.kind is PotKind.SHARE and pot.share_by is ShareBy.KEYS:
             for index, key in enumerate(pot.keys):
                 add((*base, "keys", index, "weight"), ValueKind.WEIGHT, key.weight)
         add((*base, "step"), ValueKind.STEP, pot.step)
         add((*base, "minimum"), ValueKind.MONEY, pot.minimum)
-        add((*base, "maximum"), ValueKind.MONEY, pot.maximum)
+        add((*base, "maximum"), ValueKind.MONEY, pot.maximum)  # for a shared pot only (validated)
     if ruleset.total is not None:
         add(("total", "minimum"), ValueKind.MONEY, ruleset.total.minimum)
         add(("total", "maximum"), ValueKind.MONEY, ruleset.total.maximum)

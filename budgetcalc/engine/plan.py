@@ -25,6 +25,7 @@ from budgetcalc.ruleset.model import (
     Bracket,
     Component,
     Pot,
+    PotKind,
     RateBase,
     RuleSet,
     ShareBy,
@@ -180,7 +181,7 @@ def _pot_plan(name: str, pot: Pot, population: Population, areas: AreaIndex, exc
     """The areas that take part (not those whose total an exception sets) and the keys' counts."""
     path = dotted(("pots", name))
     eligible = condition_mask(pot.applies_to, population, areas, f"pot '{name}'") & ~excluded
-    by_keys = pot.share_by is ShareBy.KEYS
+    by_keys = pot.kind is PotKind.SHARE and pot.share_by is ShareBy.KEYS
     return PotPlan(
         name=name,
         rule=pot,

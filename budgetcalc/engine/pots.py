@@ -18,7 +18,7 @@ import numpy as np
 
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray, Int64Array
-from budgetcalc.ruleset.model import Leftover, Pot, ShareBy
+from budgetcalc.ruleset.model import Leftover, Pot, PotKind, ShareBy
 
 if TYPE_CHECKING:
     from budgetcalc.engine.parameters import Scenarios
@@ -81,6 +81,8 @@ class PotResult:
 
 def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[str, Int64Array]) -> PotResult:
     """Share the pot in every scenario of ``values``; a pot that cannot be shared is an error."""
+    if pot.rule.kind is not PotKind.SHARE:
+        return _ceiling_or_levy(pot, plan, values, components)
     rows, size = values.size, plan.size
     amount = np.broadcast_to(values.cents(f"{pot.path}.amount")[:, 0], (rows,)).copy()
     step = np.broadcast_to(values.cents(f"{pot.path}.step")[:, 0], (rows,)).copy()
@@ -120,6 +122,65 @@ def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[s
         state=state,
         by_remainder=bonus,
         unallocated=np.array([share.unallocated for share in results], dtype=np.int64),
+        cents=cents,
+    )
+
+
+def _ceiling_or_levy(
+    pot: PotPlan, plan: Plan, values: Scenarios, components: dict[str, Int64Array]
+) -> PotResult:
+    """A ceiling scales the components in ``on`` down in proportion where their total passes the
+    amount; a levy takes the amount from the areas in proportion to those components. The pot's column
+    holds what each area gives up (0 or negative); the share itself is computed as a shared pot's,
+    by largest remainder, so the scaled amounts add up to the ceiling and the levies to the amount."""
+    rows, size = values.size, plan.size
+    name = f"pot '{pot.name}'"
+    amount = np.broadcast_to(values.cents(f"{pot.path}.amount")[:, 0], (rows,)).copy()
+    step = np.broadcast_to(values.cents(f"{pot.path}.step")[:, 0], (rows,)).copy()
+    base = np.zeros((rows, size), dtype=np.int64)
+    for part in pot.rule.on:
+        base = base + components[part]
+    base = np.where(pot.eligible, base, 0).astype(np.int64)
+    if (base < 0).any():
+        raise AllocationError(
+            f"{name}: it works on amounts of 0 or more, but {', '.join(pot.rule.on)} is below 0"
+        )
+    cents = np.zeros((rows, size), dtype=np.int64)
+    state = np.zeros((rows, size), dtype=np.int64)
+    bonus = np.zeros((rows, size), dtype=np.bool_)
+    free_pool, key_total, unallocated = [], [], []
+    numerators = base.astype(object)
+    for row in range(rows):
+        total = int(base[row].sum())
+        reached = pot.rule.kind is PotKind.LEVY or total > int(amount[row])
+        if pot.rule.kind is PotKind.LEVY and total == 0 and amount[row] > 0:
+            raise AllocationError(
+                f"{name}: the areas that pay have 0 in {', '.join(pot.rule.on)}: nothing to levy on"
+            )
+        if not reached:
+            free_pool.append(0)
+            key_total.append(total)
+            unallocated.append(0)
+            continue
+        share = _share_row(pot, plan, int(amount[row]), int(step[row]), numerators[row], None, None)
+        given_up = base[row] - share.cents if pot.rule.kind is PotKind.CEILING else share.cents
+        cents[row], state[row], bonus[row] = -given_up, share.state, share.bonus
+        free_pool.append(share.free_pool)
+        key_total.append(share.key_total)
+        unallocated.append(share.unallocated)
+    return PotResult(
+        name=pot.name,
+        rule=pot.rule,
+        eligible=pot.eligible,
+        amount=amount,
+        paid_first=np.zeros(rows, dtype=np.int64),
+        step=step,
+        free_pool=np.array(free_pool, dtype=object),
+        key_total=np.array(key_total, dtype=object),
+        numerators=numerators,
+        state=state,
+        by_remainder=bonus,
+        unallocated=np.array(unallocated, dtype=np.int64),
         cents=cents,
     )
 

@@ -391,16 +391,31 @@ class Leftover(StrEnum):
     """Kept by the municipality, and shown as not allocated."""
 
 
-class Pot(Strict):
-    """A pot shared over areas (``[pots.NAME]``): an amount, the areas that take part, how it is shared.
+class PotKind(StrEnum):
+    """What a pot does with its amount."""
 
-    What the components named in ``minus`` already pay comes off the amount first (a residual pool).
-    Shares are whole multiples of ``step``; each share lies between ``minimum`` and ``maximum``, what
-    a capped area does not take going to the others.
+    SHARE = "share"
+    """The amount is shared over the areas that take part."""
+    CEILING = "ceiling"
+    """A ceiling on the components in ``on``: where their total over the areas passes the amount, every
+    area's amount is scaled down in proportion (subsidieplafond, naar evenredigheid)."""
+    LEVY = "levy"
+    """Every area pays a share of the amount, in proportion to its components in ``on`` (a solidarity pot)."""
+
+
+class Pot(Strict):
+    """A pot (``[pots.NAME]``): an amount, the areas that take part, and what is done with it.
+
+    A shared pot (``kind = "share"``): what the components named in ``minus`` already pay comes off the
+    amount first (a residual pool). Shares are whole multiples of ``step``; each share lies between
+    ``minimum`` and ``maximum``, what a capped area does not take going to the others. A ceiling and a
+    levy work on the components named in ``on``; their column holds what each area gives up (negative).
     """
 
     label: ShortText | None = None
+    kind: PotKind = PotKind.SHARE
     amount: Money
+    on: StrList = ()
     applies_to: Condition | None = None
     minus: StrList = ()
     share_by: ShareBy = ShareBy.KEYS
@@ -427,11 +442,22 @@ class Pot(Strict):
             raise ValueError("'keys' goes with share_by = \"keys\"; equal shares need none")
         if not self.keys:
             raise ValueError('give at least one key, e.g. keys = [{ per = "inhabitants" }]')
+        if self.kind is PotKind.SHARE and self.on:
+            raise ValueError(
+                "'on' goes with kind = \"ceiling\" or \"levy\"; a shared pot uses 'minus' and 'keys'"
+            )
+        if self.kind is not PotKind.SHARE:
+            if not self.on:
+                raise ValueError(f"a {self.kind.value} needs 'on': the components it works on")
+            wrong = sorted({"minus", "share_by", "keys", "minimum", "maximum"} & self.model_fields_set)
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} go with a shared pot, not with a {self.kind.value}")
         check_bounds(self.minimum, self.maximum, Rounding(step=self.step, mode=RoundingMode.DOWN))
         return self
 
     def columns(self) -> set[str]:
-        used = {key.per for key in self.keys} if self.share_by is ShareBy.KEYS else set()
+        by_keys = self.kind is PotKind.SHARE and self.share_by is ShareBy.KEYS
+        used = {key.per for key in self.keys} if by_keys else set()
         return used | (self.applies_to.columns() if self.applies_to else set())
 
 
@@ -545,15 +571,18 @@ class RuleSet(Strict):
                 raise LocatedError(
                     f"'{name}' is the name of a component and of a pot; rename one", "pots", name
                 )
-            for part in pot.minus:
-                if part not in self.components:
-                    raise LocatedError(
-                        f"pot '{name}' takes component '{part}' off its amount, which is not defined "
-                        f"(defined: {', '.join(self.components)})",
-                        "pots",
-                        name,
-                        "minus",
-                    )
+            for field_name, parts in (("minus", pot.minus), ("on", pot.on)):
+                for part in parts:
+                    if part not in self.components:
+                        what = "takes component" if field_name == "minus" else "works on component"
+                        raise LocatedError(
+                            f"pot '{name}' {what} '{part}'"
+                            + (" off its amount" if field_name == "minus" else "")
+                            + f", which is not defined (defined: {', '.join(self.components)})",
+                            "pots",
+                            name,
+                            field_name,
+                        )
         seen: set[tuple[str, str | None]] = set()
         for index, exception in enumerate(self.exceptions):
             key = (exception.area, exception.component)
