@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -10,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
+from typer._click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption, UsageError
+from typer.core import TyperArgument, TyperGroup
 
 if TYPE_CHECKING:
     from budgetcalc.allocation import Allocation
@@ -202,7 +206,7 @@ def _print_summary(result: Allocation, lang: str) -> None:
 
 
 class Interrupted(BaseException):
-    """SIGINT or SIGTERM, raised where the program is so that ``finally`` blocks run (temporary files go).
+    """SIGINT or SIGTERM during the report's write, raised there so that its temporary file goes.
 
     A ``BaseException`` like ``KeyboardInterrupt``, so that no ``except Exception`` swallows it; not a
     ``KeyboardInterrupt``, which click would turn into "Aborted!" and exit code 1.
@@ -214,10 +218,28 @@ class Interrupted(BaseException):
 
 
 def _stop(signum: int, frame: object) -> None:
-    """The first SIGINT or SIGTERM unwinds the program; a second one acts at once, as by default."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    raise Interrupted(signum)
+    """A stop signal ends the program with one line and 128 + its number, whatever it was doing.
+
+    Only the report's write has something to clean up (its temporary file): there the signal is
+    raised, to unwind through that cleanup. Anywhere else (often inside pandas' or numpy's C
+    initialisation, which would turn a raised exception into an ImportError) the program ends at
+    once, without importing or unwinding anything.
+    """
+    atomic = sys.modules.get("budgetcalc.report.atomic")
+    writing = getattr(atomic, "write_in_progress", None)  # None while the module is being imported
+    if writing is not None and writing():
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second signal acts at once
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Interrupted(signum)
+    _exit_interrupted(signum)
+
+
+def _exit_interrupted(signum: int) -> NoReturn:
+    """Say which signal stopped the program and end it with 128 + its number (130, 143)."""
+    with contextlib.suppress(Exception):  # a signal may come while stdout is being written
+        sys.stdout.flush()
+    os.write(2, f"error: interrupted by {signal.Signals(signum).name}\n".encode())
+    os._exit(128 + signum)
 
 
 def _handle_stop_signals() -> None:
@@ -227,14 +249,47 @@ def _handle_stop_signals() -> None:
             signal.signal(signum, _stop)
 
 
+def _usage_message(error: UsageError) -> str:
+    """A command-line mistake in one line: what is wrong, what is allowed, where to read more."""
+    command = error.ctx.command_path if error.ctx is not None else "budgetcalc"
+    if isinstance(error, MissingParameter) and isinstance(error.param, TyperArgument):
+        text = f"missing the argument {(error.param.name or '').upper()}"
+    elif isinstance(error, NoSuchOption):
+        text = f"no such option: {error.option_name}"
+        if error.possibilities:
+            text += f" (did you mean {' or '.join(sorted(error.possibilities))}?)"
+    else:
+        text = error.format_message().replace("Value error, ", "").replace("an argument", "a value")
+        text = text[:1].lower() + text[1:].rstrip(".")
+        if error.ctx is not None and isinstance(error.ctx.command, TyperGroup) and "command" in text:
+            text += f" (commands: {', '.join(error.ctx.command.list_commands(error.ctx))})"
+    return f"{text}; see '{command} --help'"
+
+
+def run(args: list[str]) -> int:
+    """Run the command line ``args``; the exit code (a usage mistake is one line and exit code 2)."""
+    try:
+        code = app(args, prog_name="budgetcalc", standalone_mode=False)
+    except NoArgsIsHelpError:
+        return 2  # the help was printed
+    except UsageError as error:
+        _say(_usage_message(error), err=True, prefix="error: ")
+        return 2
+    except typer.Abort:
+        return 1
+    return code if isinstance(code, int) else 0
+
+
 def main() -> None:
     """Console entry point; a stop signal exits with 128 + its number (130 for SIGINT, 143 for SIGTERM)."""
     _handle_stop_signals()
     try:
-        app()
-    except Interrupted as stop:
-        _say(f"interrupted by {signal.Signals(stop.signum).name}", err=True, prefix="error: ")
-        sys.exit(128 + stop.signum)
+        code = run(sys.argv[1:])
+    except Interrupted as stop:  # the report's temporary file is gone
+        _exit_interrupted(stop.signum)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # done: a stop signal now would only end Python's
+        signal.signal(signum, signal.SIG_IGN)  # shutdown by default, silently, as killed (exit -2)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

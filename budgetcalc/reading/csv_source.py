@@ -85,6 +85,36 @@ def decode(data: bytes, path: Path) -> tuple[str, tuple[Notice, ...]]:
     return text, (Notice("read_as_windows_1252", {"example": example, "row": line}),)
 
 
+def _refuse_wide_text(data: bytes, path: Path) -> None:
+    """Refuse UTF-32 (whose byte-order mark starts like UTF-16's) and UTF-16 without a byte-order
+    mark, by the NUL bytes that pad every ASCII letter, naming the encoding instead of "binary data"."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(
+            f"the file is UTF-32 text, which budgetcalc does not read; {SAVE_AS_UTF8}", file=path
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 4]
+    if len(sample) < 8:
+        return
+    nul_share = [sample[offset::4].count(0) * 4 / len(sample) for offset in range(4)]
+    padded = sorted(nul_share)
+    if padded[0] < 0.1 and padded[1] > 0.9:  # three of every four bytes NUL, the fourth a letter: UTF-32
+        raise InputError(
+            "the file is UTF-32 text without a byte-order mark, which budgetcalc does not read; "
+            + SAVE_AS_UTF8,
+            file=path,
+        )
+    even, odd = (nul_share[0] + nul_share[2]) / 2, (nul_share[1] + nul_share[3]) / 2
+    if max(even, odd) > 0.7 and min(even, odd) < 0.1:  # a NUL byte next to nearly every letter
+        raise InputError(
+            "the file looks like UTF-16 text without a byte-order mark (a NUL byte next to every letter), "
+            f"which budgetcalc does not read; {SAVE_AS_UTF8}",
+            file=path,
+        )
+
+
 def _place(before: str) -> tuple[int, str]:
     """The line a character follows ``before`` on, and where on that line, for a message."""
     line = len(_LINE_BREAK.findall(before)) + 1
@@ -115,6 +145,7 @@ def read_csv_grid(path: Path) -> tuple[Grid, tuple[Notice, ...]]:
     data = read_regular_file(path, POPULATION_FILE)
     if not data.strip():
         raise InputError("the file is empty", file=path)
+    _refuse_wide_text(data, path)
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not utf16 and (b"\0" in data[:4096] or data[:4] == b"PK\x03\x04"):
         raise InputError("this is not a CSV text file (it holds binary data; a renamed workbook?)", file=path)

@@ -7,6 +7,7 @@ is named in the message.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +28,10 @@ COUNT_FIELDS = WHOLE_COUNT_COLUMNS
 TEXT_FIELDS = frozenset({"code", "name", "kind", "municipality", "municipality_code"})
 MAX_CELL_CHARACTERS = 32_767
 """Excel's own limit on the text of a cell; a longer one was not made in Excel, nor fits a report."""
+_UNDECODED_ESCAPE = re.compile("_x((?!00)[0-9A-Fa-f]{4})_")
+"""An ``_xHHHH_`` escape past U+00FF as calamine leaves it. Excel shows the character (``_x200B_``: an
+invisible zero-width space); calamine decodes only ``_x0000_`` to ``_x00FF_``, and its ``_x005F_`` (a
+typed "_") makes a typed ``_x200B_`` read the same. Escapes up to U+00FF that remain were typed."""
 
 
 MergedRange = tuple[tuple[int, int], tuple[int, int]]
@@ -51,7 +56,7 @@ def read_excel_grid(path: Path, sheet: str | None) -> tuple[Grid, str, list[Merg
         check_sheet(path, name, extents)
         worksheet = workbook.get_sheet_by_name(name)
         cells: list[list[object]] = [list(row) for row in worksheet.to_python(skip_empty_area=False)]
-        _check_text_lengths(cells, path, name)
+        _check_text_cells(cells, path, name)
         merged = worksheet.merged_cell_ranges or []
     except InputError:
         raise
@@ -62,13 +67,28 @@ def read_excel_grid(path: Path, sheet: str | None) -> tuple[Grid, str, list[Merg
     return [(number, row) for number, row in enumerate(cells, start=1)], name, list(merged)
 
 
-def _check_text_lengths(cells: list[list[object]], path: Path, sheet: str) -> None:
+def _check_text_cells(cells: list[list[object]], path: Path, sheet: str) -> None:
+    """Refuse text longer than Excel allows, and an ``_xHHHH_`` escape calamine left undecoded."""
     for number, row in enumerate(cells, start=1):
         for index, value in enumerate(row):
-            if type(value) is str and len(value) > MAX_CELL_CHARACTERS:
+            if type(value) is not str:
+                continue
+            if len(value) > MAX_CELL_CHARACTERS:
                 raise InputError(
                     f"cell {column_letters(index + 1)}{number} holds {len(value):,} characters; "
                     f"Excel allows at most {MAX_CELL_CHARACTERS:,} in a cell",
+                    file=path,
+                    sheet=sheet,
+                    row=number,
+                )
+            escape = _UNDECODED_ESCAPE.search(value) if "_x" in value else None
+            if escape is not None:
+                character = chr(int(escape.group(1), 16))
+                what = f"U+{ord(character):04X} {unicodedata.name(character, '')}".strip()
+                raise InputError(
+                    f"cell {column_letters(index + 1)}{number} holds {escape.group()}, the workbook's way of "
+                    f"writing the character {what}, or that text typed as such: budgetcalc cannot tell "
+                    "which Excel shows; retype the cell in Excel and save the file again",
                     file=path,
                     sheet=sheet,
                     row=number,

@@ -149,6 +149,7 @@ def check_workbook_file(path: Path) -> dict[str, PartScan]:
                 raise InputError(
                     "this zip archive is not an Excel workbook (it has no xl/workbook.xml)", file=path
                 )
+            _refuse_duplicate_parts(parts, path)
             _check_sizes(parts, path)
             scans = {part.filename: _scan_part(archive, part, path) for part in parts if _may_be_xml(part)}
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
@@ -451,6 +452,21 @@ def sheet_part(path: Path, name: str) -> str | None:
             return None
         return posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
     return None
+
+
+def _refuse_duplicate_parts(parts: list[zipfile.ZipInfo], path: Path) -> None:
+    """A part stored twice (part names ignore case): readers take one copy or the other, and Excel
+    calls the file damaged."""
+    seen: set[str] = set()
+    for part in parts:
+        name = part.filename.lower()
+        if name in seen:
+            raise InputError(
+                f"the workbook cannot be read: it is damaged (its zip archive holds the part {part.filename} "
+                "twice; Excel refuses such a file)",
+                file=path,
+            )
+        seen.add(name)
 
 
 def _check_sizes(parts: list[zipfile.ZipInfo], path: Path) -> None:

@@ -1,9 +1,9 @@
 """Write a report completely or not at all: a temporary file next to the target, then a rename.
 
 The temporary file is ``.NAME.PID.HOST.RANDOM.partial``. An interrupted write (an exception, Ctrl-C,
-SIGTERM turned into an exit by the CLI) removes its own; after ``kill -9`` or a power cut nothing can
-run, so the next write to the same target removes those left by processes of this host that no longer
-exist, and only those.
+SIGTERM turned into an exception by the CLI while :func:`write_in_progress`) removes its own; after
+``kill -9`` or a power cut nothing can run, so the next write to the same target removes those left by
+processes of this host that no longer exist, and only those.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import re
+import signal
 import socket
 import stat
 import tempfile
@@ -22,6 +23,28 @@ from budgetcalc.errors import OutputError
 from budgetcalc.files import describe_file_type
 
 PARTIAL_SUFFIX = ".partial"
+SYSTEM_FOLDERS = ("/dev", "/proc", "/sys")
+"""Where names stand for devices and open files (``/dev/stdout``, ``/proc/self/fd/1``), not reports."""
+_STOP_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)}
+_writing = 0
+
+
+def write_in_progress() -> bool:
+    """True while a temporary report file may exist: a stop signal must unwind, not end the process."""
+    return _writing > 0
+
+
+def _hold_stop_signals() -> set[int | signal.Signals] | None:
+    """Hold SIGINT and SIGTERM back until :func:`_release`; the signal mask before (None on Windows)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+
+
+def _release(held: set[int | signal.Signals] | None) -> None:
+    """Deliver the stop signals held back, if any came (the CLI's handler then raises here)."""
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def check_target(path: Path, *, force: bool, protected: Iterable[str | Path] = ()) -> None:
@@ -40,10 +63,28 @@ def check_target(path: Path, *, force: bool, protected: Iterable[str | Path] = (
     if status is not None and not stat.S_ISREG(status.st_mode):
         what = describe_file_type(status.st_mode)
         raise OutputError(f"the output is {what}, not a report file; give a file name", file=path)
+    _refuse_system_names(path)
     if status is not None and not force:
         raise OutputError("the report exists already; use --force to replace it", file=path)
     if not path.parent.is_dir():
         raise OutputError(f"the folder '{path.parent}' does not exist", file=path)
+
+
+def _refuse_system_names(path: Path) -> None:
+    """Refuse ``/dev/stdout``, ``/proc/self/fd/1`` and the like, even when they lead to a regular file
+    (standard output redirected to one): the report would replace the name in a system folder."""
+    folder = os.path.realpath(path.parent)
+    resolved = os.path.realpath(path)
+    for place in (os.path.abspath(path.parent), folder, resolved):
+        system = next(
+            (root for root in SYSTEM_FOLDERS if place == root or place.startswith(root + "/")), None
+        )
+        if system is not None:
+            raise OutputError(
+                f"the output is a name in the system folder {system} (a device or standard output), "
+                "not a report file; give a file name",
+                file=path,
+            )
 
 
 def _refuse_inputs(path: Path, protected: Iterable[str | Path]) -> None:
@@ -140,18 +181,36 @@ def _process_exists(pid: int) -> bool:
 
 
 def _write(path: Path, data: bytes, *, force: bool) -> None:
+    global _writing
     prefix = f".{path.name}.{os.getpid()}.{_host()}."
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=PARTIAL_SUFFIX)
+    _writing += 1
     try:
-        with os.fdopen(handle, "wb") as stream:
-            os.fchmod(stream.fileno(), _mode_for(path))
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if not force and path.exists():
-            raise OutputError("the report appeared while it was being written; not replaced", file=path)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+        # Stop signals are held back from before the temporary file exists until the ``try`` that
+        # removes it is entered: in between, an exception would leave the file behind.
+        held = _hold_stop_signals()
+        try:
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=PARTIAL_SUFFIX)
+        except BaseException:
+            _release(held)
+            raise
+        try:
+            _release(held)
+            _fill(handle, temporary, path, data, force=force)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+    finally:
+        _writing -= 1
+
+
+def _fill(handle: int, temporary: str, path: Path, data: bytes, *, force: bool) -> None:
+    """Write ``data`` into the open temporary file, to disk, and rename it into place."""
+    with os.fdopen(handle, "wb") as stream:
+        os.fchmod(stream.fileno(), _mode_for(path))
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    if not force and path.exists():
+        raise OutputError("the report appeared while it was being written; not replaced", file=path)
+    os.replace(temporary, path)
