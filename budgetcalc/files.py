@@ -30,11 +30,14 @@ class FileKind:
     error: type[BudgetcalcError]
 
 
-POPULATION_FILE = FileKind("file", "a spreadsheet file", 4 * MIB, InputError)
-"""Bounds the memory a run takes. The national CBS table of every gemeente, wijk and buurt (18,310 rows,
-13 columns) is 2.2 MB as .csv and takes 160 MB. Measured peaks, 4-column rows of 25 bytes (the most
-areas per MiB): 4 MiB as .csv (171,000 areas) 0.26 GB with a .csv report, 0.77 GB with .xlsx; 3.9 MiB
-as .xlsx (200,000 areas) 0.9 GB; 8 MiB as .csv 1.5 GB; 16 MiB about 3 GB."""
+POPULATION_FILE = FileKind("file", "a spreadsheet file", 64 * MIB, InputError)
+"""A full CBS Kerncijfers download (every gemeente, wijk and buurt with all its ~130 columns) is 10-20 MB.
+Memory follows the rows and cells rather than the bytes: MAX_ROWS and MAX_CELLS bound it."""
+MAX_ROWS = 100_000
+"""Rows a population file may have. The whole of the Netherlands has 18,310 gemeenten, wijken and buurten.
+Measured peaks grow with the areas, about 4 KB an area with an .xlsx report: 171,000 areas 0.77 GB."""
+MAX_CELLS = 5_000_000
+"""Cells (rows x columns) a population file may have: reading more would need gigabytes."""
 RULE_FILE = FileKind("rule file", "a rule file (.toml)", 1 * MIB, RuleError)
 """The largest published rule set is a few KB."""
 MAPPING_FILE = FileKind("column mapping file", "a column mapping file", 64 * KIB, InputError)

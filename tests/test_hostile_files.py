@@ -242,8 +242,8 @@ def test_special_files_through_the_command(workdir: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "limit", "read", "error_type"),
     [
-        ("big.csv", 4 * MIB, read_population, InputError),
-        ("big.xlsx", 4 * MIB, read_population, InputError),
+        ("big.csv", 64 * MIB, read_population, InputError),
+        ("big.xlsx", 64 * MIB, read_population, InputError),
         ("big.toml", 1 * MIB, load_ruleset, RuleError),
         ("big-map.toml", 64 * 1024, load_column_file, InputError),
     ],

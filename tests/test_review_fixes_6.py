@@ -339,13 +339,29 @@ def test_utf16_with_a_byte_order_mark_is_still_read(tmp_path: Path) -> None:
 
 
 def test_a_population_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    """Measured: 4 MiB of the shortest rows (171,000 areas) peaks at 0.8 GB for an .xlsx report."""
-    assert POPULATION_FILE.max_bytes == 4 * 1024 * 1024
+    assert POPULATION_FILE.max_bytes == 64 * 1024 * 1024
     path = tmp_path / "big.csv"
     with path.open("wb") as stream:
         stream.write(POPULATION.encode())
         stream.truncate(POPULATION_FILE.max_bytes + 1)  # sparse: nothing to write
-    with pytest.raises(InputError, match=r"too large: 4,194,305 bytes.*at most 4 MiB"):
+    with pytest.raises(InputError, match=r"too large: 67,108,865 bytes.*at most 64 MiB"):
+        read_table(path)
+
+
+def test_more_rows_than_the_netherlands_has_areas_are_refused_before_parsing(tmp_path: Path) -> None:
+    """Memory follows the rows: 4 MiB of the shortest rows (171,000 areas) peaks at 0.8 GB with an
+    .xlsx report, so the rows are bounded, not only the bytes."""
+    path = tmp_path / "many.csv"
+    path.write_text("code;naam;inwoners\n" + "".join(f"D{n};x;1\n" for n in range(100_001)), encoding="utf-8")
+    with pytest.raises(InputError, match=r"100,002 lines; budgetcalc reads at most 100,000 areas"):
+        read_table(path)
+
+
+def test_more_cells_than_the_limit_are_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    row = ";".join(["1"] * 200)
+    path.write_text("code;naam;inwoners;" + row + "\n" + f"D1;x;1;{row}\n" * 30_000, encoding="utf-8")
+    with pytest.raises(InputError, match=r"about 6,\d{3},\d{3} cells; budgetcalc reads at most 5,000,000"):
         read_table(path)
 
 

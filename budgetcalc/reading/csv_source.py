@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from budgetcalc.errors import InputError
-from budgetcalc.files import POPULATION_FILE, read_regular_file
+from budgetcalc.files import MAX_CELLS, MAX_ROWS, POPULATION_FILE, read_regular_file
 from budgetcalc.notices import Notice
 
 SEPARATORS = (";", ",", "\t")
@@ -139,6 +139,25 @@ def _separator(text: str) -> str:
     return max(SEPARATORS, key=score)
 
 
+def _refuse_too_large(text: str, separator: str, path: Path) -> None:
+    """Bound memory before parsing: at most MAX_ROWS lines and about MAX_CELLS cells (counted by line
+    breaks and separators, an upper bound of what the rows hold)."""
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines > MAX_ROWS:
+        raise InputError(
+            f"the file has {lines:,} lines; budgetcalc reads at most {MAX_ROWS:,} areas (the whole of the "
+            "Netherlands has 18,310 gemeenten, wijken and buurten); is this the right file?",
+            file=path,
+        )
+    cells = text.count(separator) + lines
+    if cells > MAX_CELLS:
+        raise InputError(
+            f"the file has about {cells:,} cells; budgetcalc reads at most {MAX_CELLS:,}: "
+            "leave out the columns the rules do not need",
+            file=path,
+        )
+
+
 def read_csv_grid(path: Path) -> tuple[Grid, tuple[Notice, ...]]:
     """Every row of a CSV file with its line number; quotes and embedded separators as in RFC 4180.
     Also a notice on how the file was decoded, where that deserves a look (Windows-1252)."""
@@ -151,6 +170,7 @@ def read_csv_grid(path: Path) -> tuple[Grid, tuple[Notice, ...]]:
         raise InputError("this is not a CSV text file (it holds binary data; a renamed workbook?)", file=path)
     text, notices = decode(data, path)
     separator = _separator(text)
+    _refuse_too_large(text, separator, path)
     records = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     grid: Grid = []
     started = 1  # the line the next record starts on

@@ -28,6 +28,7 @@ from xml.etree import ElementTree
 from xml.parsers import expat
 
 from budgetcalc.errors import InputError
+from budgetcalc.files import MAX_CELLS, MAX_ROWS
 from budgetcalc.reading.csv_source import cannot_read
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -51,8 +52,6 @@ PREFIXED = re.compile(rb":(?:c|row|v|is)[\s/>]")
 or a namespace prefix (``<x:row>``, also on values: ``<x:v>``). Searches with a literal start: fast
 on a large sheet."""
 CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{0,7})")
-MAX_CELLS = 5_000_000
-"""A sheet whose used range holds more cells than this is refused: reading it would need gigabytes."""
 READ_PARTS = frozenset(
     {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"}
 )
@@ -519,6 +518,13 @@ def check_sheet(path: Path, name: str, scans: dict[str, PartScan]) -> None:
         raise InputError(
             f"the sheet's used range reaches cell {corner} ({rows:,} rows x {columns:,} columns); "
             "delete what stands far below or right of the table and save again",
+            file=path,
+            sheet=name,
+        )
+    if rows > MAX_ROWS:
+        raise InputError(
+            f"the sheet has {rows:,} rows; budgetcalc reads at most {MAX_ROWS:,} areas (the whole of the "
+            "Netherlands has 18,310 gemeenten, wijken and buurten); delete what stands below the table",
             file=path,
             sheet=name,
         )
