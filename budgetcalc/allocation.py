@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from budgetcalc.engine.calibrate import Calibrated
 from budgetcalc.engine.component import ComponentResult
 from budgetcalc.engine.expectations import ExpectationResult, ExpectationStatus
 from budgetcalc.engine.pots import PotResult
@@ -47,6 +48,8 @@ class Allocation:
     """How the areas' municipalities relate to the rule set's (None: not checked)."""
     pots: tuple[PotResult, ...] = ()
     """How each pot was shared (after the components, before the total)."""
+    calibrated: Calibrated | None = None
+    """The value ``[calibrate]`` found, written into ``ruleset``, and what it spends."""
 
     def __len__(self) -> int:
         return len(self.population)
@@ -211,6 +214,21 @@ class Allocation:
             return [Check("check_municipality", True, scope.rule.describe())]
         return [Check("check_municipality", False, f"{scope.rule.describe()} / {scope.describe_others()}")]
 
+    def _calibration_check(self) -> list[Check]:
+        """The calibrated value: what it spends within the budget, and what one step more would spend."""
+        found = self.calibrated
+        if found is None:
+            return []
+        following = "-" if found.next_spends is None else format_plain(found.next_spends)
+        detail = (
+            f"{found.path} = {found.value}: {format_plain(found.spends)} <= {format_plain(found.budget)}; "
+            f"+1 step: {following}"
+        )
+        within = found.spends <= found.budget and (
+            found.next_spends is None or found.next_spends > found.budget
+        )
+        return [Check("check_calibration", within, detail)]
+
     def _pot_checks(self) -> list[Check]:
         """Per pot: the pot, what it paid first, the pool, what was handed out (and how much of it by
         largest remainder) and what stayed unallocated; in order when shares + unallocated = pool."""
@@ -255,6 +273,7 @@ class Allocation:
             Check("check_sum", self._sum_of_columns() == self.grand_total_cents, f"{total:.2f}"),
             Check("check_parts", mismatched == 0, f"{mismatched}"),
             *self._pot_checks(),
+            *self._calibration_check(),
         ]
         for expectation in self.expectations:
             result.append(

@@ -67,6 +67,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Municipality of the areas not given (not checked)",
     ),
     "check_negative": ("Negatieve bedragen", "Negative amounts"),
+    "check_calibration": (
+        "Gezochte waarde besteedt het budget: waarde, besteed <= budget; een stap meer",
+        "Calibrated value spends the budget: value, spent <= budget; one step more",
+    ),
     "check_pot": (
         "Pot volledig verdeeld: pot - eerst betaald = te verdelen; verdeeld + niet verdeeld; "
         "stappen naar grootste rest",

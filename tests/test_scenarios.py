@@ -25,7 +25,6 @@ from budgetcalc.engine.evaluate import evaluate, evaluate_blocks
 from budgetcalc.engine.parameters import Scenarios, ValueKind, rule_parameters
 from budgetcalc.engine.plan import compile_plan
 from budgetcalc.population import Population
-from budgetcalc.report.json_report import ruleset_document
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -72,7 +71,7 @@ def population(counts: list[int]) -> Population:
 
 def with_values(ruleset: RuleSet, values: dict[str, Decimal]) -> RuleSet:
     """The rule set with ``values`` written in at their paths, validated again as a rule file is."""
-    document: Any = json.loads(json.dumps(ruleset_document(ruleset)))
+    document: Any = json.loads(json.dumps(ruleset.document()))
     for path, value in values.items():
         keys: list[str | int] = []
         for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
@@ -282,4 +281,4 @@ def test_one_allocation_is_the_case_of_one_scenario() -> None:
 @pytest.mark.parametrize("path", sorted(RULES.glob("*.toml")), ids=lambda path: path.stem)
 def test_the_rule_set_in_the_json_report_loads_back(path: Path) -> None:
     ruleset = load_ruleset(path)
-    assert RuleSet.model_validate(json.loads(json.dumps(ruleset_document(ruleset)))) == ruleset
+    assert RuleSet.model_validate(json.loads(json.dumps(ruleset.document()))) == ruleset

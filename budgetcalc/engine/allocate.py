@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from budgetcalc.allocation import Allocation
+from budgetcalc.engine.calibrate import calibrate
 from budgetcalc.engine.evaluate import evaluate_block
 from budgetcalc.engine.expectations import check_expectations
-from budgetcalc.engine.parameters import Scenarios
+from budgetcalc.engine.parameters import Scenarios, with_values
 from budgetcalc.engine.plan import compile_plan
 from budgetcalc.notices import Notice, examples
 from budgetcalc.population import Population
@@ -32,6 +33,11 @@ def allocate(
         population = Population.from_frame(population)
     scope = require_scope(population, ruleset, allow_other_municipality=allow_other_municipality)
     plan = compile_plan(ruleset, population)
+    calibrated = None
+    if ruleset.calibrate is not None:
+        calibrated = calibrate(plan, ruleset.calibrate)
+        ruleset = with_values(ruleset, {calibrated.path: calibrated.value})
+        plan = compile_plan(ruleset, population)
     evaluation = evaluate_block(plan, Scenarios.of(plan.parameters))
     components = [component.row(0) for component in evaluation.components]
     pots = tuple(pot.row(0) for pot in evaluation.pots)
@@ -44,7 +50,7 @@ def allocate(
         if len(population) and not (c.selected | c.exception).any()
     )
     allocation = Allocation(
-        population, ruleset, tuple(components), total, expectations, warnings, scope, pots
+        population, ruleset, tuple(components), total, expectations, warnings, scope, pots, calibrated
     )
     allocation.check_totals()
     if ruleset.allow_negative_amounts:

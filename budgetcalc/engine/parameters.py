@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
@@ -105,6 +106,22 @@ def _component_parameters(base: KeyPath, component: Component, add: Collect) -> 
     add((*base, "maximum"), ValueKind.MONEY, component.maximum)
     if component.rounding is not None:
         add((*base, "rounding", "step"), ValueKind.STEP, component.rounding.step)
+
+
+def with_values(ruleset: RuleSet, values: Mapping[str, Decimal]) -> RuleSet:
+    """The rule set with ``values`` written in at their paths, validated again as a rule file is."""
+    parameters = rule_parameters(ruleset)
+    document = ruleset.document()
+    for path, value in values.items():
+        key = parameters[path].key
+        target: Any = document
+        for part in key[:-1]:
+            target = target[part]
+        if isinstance(target[key[-1]], dict):
+            target[key[-1]]["value"] = str(value)
+        else:
+            target[key[-1]] = str(value)
+    return RuleSet.model_validate(document)
 
 
 def value_problem(kind: ValueKind, value: Decimal) -> str | None:

@@ -11,7 +11,6 @@ from budgetcalc.allocation import Allocation
 from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang
 from budgetcalc.money import format_plain
-from budgetcalc.ruleset.model import RuleSet
 
 
 def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, Any]:
@@ -42,7 +41,7 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
         )
     return {
         "generator": f"budgetcalc {__version__}",
-        "ruleset": ruleset_document(allocation.ruleset),
+        "ruleset": allocation.ruleset.document(),
         "population": {
             "file": Path(allocation.population.source).name if allocation.population.source else None,
             "sheet": allocation.population.sheet,
@@ -56,12 +55,6 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
         ],
         "warnings": [notice.text(lang) for notice in allocation.notices],
     }
-
-
-def ruleset_document(ruleset: RuleSet) -> dict[str, Any]:
-    """The rule set as JSON-ready data that validates back into the same rule set: keys as a rule file
-    writes them, amounts as exact strings, defaults left out (as the rule file leaves them out)."""
-    return ruleset.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
 
 
 def render_json(allocation: Allocation, lang: Lang = "nl") -> bytes:

@@ -461,6 +461,26 @@ class Pot(Strict):
         return used | (self.applies_to.columns() if self.applies_to else set())
 
 
+class Calibration(Strict):
+    """``[calibrate]``: the value at a path (a rate, a staffel amount) is found by the engine: the largest
+    multiple of ``precision`` from ``lowest`` whose allocation spends at most ``spend``."""
+
+    value: str = Field(min_length=1)
+    spend: Money
+    precision: Amount = Amount(value=CENT)
+    lowest: Number = Decimal(0)
+    note: LongText | None = None
+    source: LongText | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.precision.value <= 0:
+            raise ValueError(f"precision must be more than 0, got {self.precision}")
+        if self.lowest % self.precision.value != 0:
+            raise ValueError(f"lowest {self.lowest} is not a multiple of the precision {self.precision}")
+        return self
+
+
 class TotalRule(Strict):
     """Rules on each area's total: rounding and bounds, shown as a separate adjustment."""
 
@@ -521,6 +541,7 @@ class RuleSet(Strict):
     components: dict[str, Component] = Field(min_length=1)
     pots: dict[str, Pot] = Field(default_factory=dict)
     total: TotalRule | None = None
+    calibrate: Calibration | None = None
     exceptions: list[AreaException] = Field(default_factory=list)
     expected: list[Expectation] = Field(default_factory=list)
 
@@ -604,6 +625,31 @@ class RuleSet(Strict):
                     index,
                 )
         return self
+
+    @model_validator(mode="after")
+    def _calibrated_value(self) -> Self:
+        if self.calibrate is None:
+            return self
+        from budgetcalc.engine.parameters import ValueKind, rule_parameters  # the paths of this rule set
+
+        parameters = rule_parameters(self)
+        found = parameters.get(self.calibrate.value)
+        if found is None or found.kind not in (ValueKind.RATE, ValueKind.MONEY):
+            candidates = [
+                path for path, p in parameters.items() if p.kind in (ValueKind.RATE, ValueKind.MONEY)
+            ]
+            raise LocatedError(
+                f"'{self.calibrate.value}' is not a rate or amount of this rule set "
+                f"(these are: {', '.join(candidates)})",
+                "calibrate",
+                "value",
+            )
+        return self
+
+    def document(self) -> dict[str, Any]:
+        """The rule set as JSON-ready data that validates back into the same rule set: keys as a rule
+        file writes them, amounts as exact strings, defaults left out (as the rule file leaves them)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
 
     def columns(self) -> set[str]:
         """Every population column the rule set reads besides code, name and kind."""
