@@ -121,7 +121,7 @@ def with_values(ruleset: RuleSet, values: Mapping[str, Decimal]) -> RuleSet:
             target[key[-1]]["value"] = str(value)
         else:
             target[key[-1]] = str(value)
-    return RuleSet.model_validate(document)
+    return RuleSet.model_validate(document).with_lines(ruleset._lines)
 
 
 def value_problem(kind: ValueKind, value: Decimal) -> str | None:

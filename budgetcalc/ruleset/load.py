@@ -35,9 +35,10 @@ def parse_ruleset(text: str, source: str | Path = "<rules>") -> RuleSet:
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
         raise RuleError("not valid TOML: arrays or tables nested too deeply", file=source) from None
     try:
-        return RuleSet.model_validate(data)
+        ruleset = RuleSet.model_validate(data)
     except ValidationError as error:
         raise _rule_error(error, text, source) from None
+    return ruleset.with_lines({dotted(path): line for path, line in key_lines(text).items()})
 
 
 def _rule_error(error: ValidationError, text: str, source: str | Path) -> RuleError:

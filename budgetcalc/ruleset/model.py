@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -544,6 +545,30 @@ class RuleSet(Strict):
     calibrate: Calibration | None = None
     exceptions: list[AreaException] = Field(default_factory=list)
     expected: list[Expectation] = Field(default_factory=list)
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+    """The rule file's line of each key, by dotted path (empty for a rule set not read from text)."""
+
+    def __eq__(self, other: object) -> bool:
+        """Rule sets are equal when their rules are, wherever and however they were written."""
+        if not isinstance(other, RuleSet):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # rule sets hold dicts and lists: not hashable
+
+    def line_of(self, path: str) -> int | None:
+        """The rule file's line of a dotted path (``components.basis.rate``), or of its nearest key."""
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return None
+
+    def with_lines(self, lines: dict[str, int]) -> RuleSet:
+        """This rule set, knowing the lines of its keys in the rule file."""
+        self._lines = dict(lines)
+        return self
 
     @field_validator("municipality_code")
     @classmethod

@@ -1,0 +1,343 @@
+"""How each area's amounts came about, as typed data: one step per term, rounding, bound, exception and
+pot share, each with the dotted path of the rule-file value it used, that value and its line.
+
+Explanations (:mod:`budgetcalc.explain`) are written from these steps, and the JSON report carries them,
+so an auditor can trace every euro to a value and a line of the rule file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM, ComponentResult
+from budgetcalc.engine.pots import PROPORTIONAL, PotResult
+from budgetcalc.engine.staffel import NO_BRACKET
+from budgetcalc.exact import Fixed
+from budgetcalc.ruleset.model import AreaException, PotKind, RateBase, RuleSet, ShareBy
+from budgetcalc.text import normal_text
+
+if TYPE_CHECKING:
+    from budgetcalc.allocation import Allocation
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of an area's derivation: the part (component, pot or ``total``) it belongs to, and the
+    path and rule-file line of the value it used (None where it used none)."""
+
+    part: str
+    path: str | None = field(default=None, kw_only=True)
+    line: int | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class NotApplicable(Step):
+    """The component does not apply to the area (its ``applies_to``)."""
+
+
+@dataclass(frozen=True)
+class Excepted(Step):
+    """A decided exception set the amount (of a component, or the whole total)."""
+
+    cents: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FixedTerm(Step):
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RateTerm(Step):
+    """``rate`` euro times ``count`` of the ``per`` column."""
+
+    rate: Decimal
+    count: Decimal
+    per: str
+
+
+@dataclass(frozen=True)
+class BracketTerm(Step):
+    """The staffel bracket the area falls in, its fixed amount and its rate times the counted base."""
+
+    bracket: int
+    fixed: Decimal | None
+    rate: Decimal | None
+    base: Decimal | None
+    per: str
+
+
+@dataclass(frozen=True)
+class PerAreaTerm(Step):
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ExactSum(Step):
+    """The exact sum of the terms, before any rounding."""
+
+    amount: Decimal
+    terms: int
+    """How many terms it adds up."""
+
+
+@dataclass(frozen=True)
+class Rounded(Step):
+    step: Decimal
+    mode: str
+    cents: int
+
+
+@dataclass(frozen=True)
+class Bounded(Step):
+    """Raised to the minimum (``raised``) or lowered to the maximum."""
+
+    raised: bool
+    cents: int
+
+
+@dataclass(frozen=True)
+class TakesNoPart(Step):
+    """The area does not take part in the pot."""
+
+
+@dataclass(frozen=True)
+class PotShare(Step):
+    """The area's share of a pot: the pot less what it paid first is the pool; of the ``free_pool``
+    steps shared in proportion, the area's exact share is ``free_pool x numerator / key_total`` steps,
+    rounded down to ``floor_cents``, with one step more where ``by_remainder``; or a minimum or maximum
+    fixed it (``bound``: -1, 1)."""
+
+    amount: int
+    paid_first: int
+    paid_by: tuple[str, ...]
+    pool: int
+    step: int
+    free_pool: int
+    numerator: int
+    key_total: int
+    keys: tuple[str, ...]
+    share_by: str
+    bound: int
+    floor_cents: int
+    by_remainder: bool
+    cents: int
+
+
+@dataclass(frozen=True)
+class ScaledDown(Step):
+    """A ceiling or levy: of ``base`` cents (the components it works on), the area gives up ``given_up``;
+    ``reached`` is False for a ceiling the total did not pass."""
+
+    kind: str
+    amount: int
+    base: int
+    total: int
+    reached: bool
+    by_remainder: bool
+    step: int
+    given_up: int
+
+
+@dataclass(frozen=True)
+class TotalSum(Step):
+    cents: int
+
+
+def derivation(allocation: Allocation, position: int) -> list[Step]:
+    """Every step for the area at ``position``, in the order they were taken."""
+    return Deriver(allocation).steps(position)
+
+
+class Deriver:
+    """Derives the steps of any area of one allocation; what all areas share is looked up once."""
+
+    def __init__(self, allocation: Allocation) -> None:
+        self.allocation = allocation
+        self.ruleset = allocation.ruleset
+        self.frame = allocation.population.frame
+        self.counts = {
+            result.name: allocation.population.count(result.rule.per)
+            for result in allocation.components
+            if result.rule.rate is not None
+        }
+        self.per_area_paths = {
+            result.name: self._per_area_paths(result)
+            for result in allocation.components
+            if result.rule.per_area
+        }
+
+    def _line(self, path: str | None) -> int | None:
+        return None if path is None else self.ruleset.line_of(path)
+
+    def _per_area_paths(self, result: ComponentResult) -> dict[int, str]:
+        from budgetcalc.engine.areas import AreaIndex
+
+        index = self.allocation.population.derived("area_index", AreaIndex)
+        return {
+            index.require(reference, "per_area"): f"components.{result.name}.per_area.{reference}"
+            for reference in result.rule.per_area or {}
+        }
+
+    def _exceptions(self, position: int, component: str | None) -> list[tuple[int, AreaException]]:
+        code, name = self.frame["code"].iloc[position], self.frame["name"].iloc[position]
+        return [
+            (index, entry)
+            for index, entry in enumerate(self.ruleset.exceptions)
+            if entry.component == component and normal_text(entry.area) in (code, name)
+        ]
+
+    def _excepted(self, part: str, position: int, component: str | None, cents: int) -> Excepted:
+        found = self._exceptions(position, component)
+        path = f"exceptions[{found[0][0] + 1}].amount" if found else None
+        reasons = tuple(entry.reason for _, entry in found)
+        return Excepted(part, cents, reasons, path=path, line=self._line(path))
+
+    def steps(self, position: int) -> list[Step]:
+        total = self.allocation.total
+        if total.exception[position]:
+            return [self._excepted("total", position, None, int(total.cents[position]))]
+        found: list[Step] = []
+        for result in self.allocation.components:
+            found.extend(self._component(result, position))
+        for pot in self.allocation.pots:
+            found.append(self._pot(pot, position))
+        rule = self.ruleset.total
+        if rule is not None:
+            found.append(TotalSum("total", int(total.component_sum[position])))
+            if rule.rounding is not None:
+                path = "total.rounding.step"
+                step = rule.rounding.step.value
+                found.append(
+                    Rounded(
+                        "total",
+                        step,
+                        rule.rounding.mode.value,
+                        int(total.rounded[position]),
+                        path=path,
+                        line=self._line(path),
+                    )
+                )
+            bound = int(total.bound[position])
+            if bound:
+                path = "total.minimum" if bound == RAISED_TO_MINIMUM else "total.maximum"
+                cents = int(total.cents[position])
+                found.append(
+                    Bounded("total", bound == RAISED_TO_MINIMUM, cents, path=path, line=self._line(path))
+                )
+        return found
+
+    def _component(self, result: ComponentResult, position: int) -> list[Step]:
+        name, rule = result.name, result.rule
+        base = f"components.{name}"
+        if result.exception[position]:
+            return [self._excepted(name, position, name, int(result.cents[position]))]
+        if not result.applies[position]:
+            return [NotApplicable(name)]
+        terms: list[Step] = []
+        if rule.fixed is not None:
+            path = f"{base}.fixed"
+            terms.append(FixedTerm(name, _at(result.fixed, position), path=path, line=self._line(path)))
+        if rule.rate is not None:
+            path = f"{base}.rate"
+            count = _at(self.counts[name], position)
+            terms.append(RateTerm(name, rule.rate.value, count, rule.per, path=path, line=self._line(path)))
+        bracket_index = int(result.bracket[position])
+        if rule.staffel is not None and bracket_index != NO_BRACKET:
+            bracket = rule.staffel.brackets[bracket_index]
+            path = f"{base}.staffel.brackets[{bracket_index + 1}]"
+            terms.append(
+                BracketTerm(
+                    name,
+                    bracket_index,
+                    bracket.fixed.value if bracket.fixed is not None else None,
+                    bracket.rate.value if bracket.rate is not None else None,
+                    _at(result.staffel_base, position) if bracket.rate is not None else None,
+                    rule.staffel.per,
+                    path=path,
+                    line=self._line(path),
+                )
+            )
+        if rule.per_area:
+            listed = self.per_area_paths[name].get(position)
+            terms.append(
+                PerAreaTerm(name, _at(result.per_area, position), path=listed, line=self._line(listed))
+            )
+        found = [*terms, ExactSum(name, _at(result.exact, position), len(terms))]
+        if rule.rounding is not None:
+            path = f"{base}.rounding.step"
+            found.append(
+                Rounded(
+                    name,
+                    rule.rounding.step.value,
+                    rule.rounding.mode.value,
+                    int(result.rounded[position]),
+                    path=path,
+                    line=self._line(path),
+                )
+            )
+        bound = int(result.bound[position])
+        if bound in (RAISED_TO_MINIMUM, LOWERED_TO_MAXIMUM):
+            path = f"{base}.minimum" if bound == RAISED_TO_MINIMUM else f"{base}.maximum"
+            raised = bound == RAISED_TO_MINIMUM
+            found.append(Bounded(name, raised, int(result.cents[position]), path=path, line=self._line(path)))
+        return found
+
+    def _pot(self, pot: PotResult, position: int) -> Step:
+        name, rule = pot.name, pot.rule
+        path = f"pots.{name}.amount"
+        line = self._line(path)
+        if not pot.eligible[position]:
+            return TakesNoPart(name)
+        step = int(pot.step[0])
+        by_remainder = bool(pot.by_remainder[position])
+        cents = int(pot.cents[position])
+        if rule.kind is not PotKind.SHARE:
+            return ScaledDown(
+                name,
+                rule.kind.value,
+                int(pot.amount[0]),
+                int(pot.numerators[position]),
+                int(pot.key_total[0]),
+                rule.kind is PotKind.LEVY or int(pot.free_pool[0]) > 0 or cents != 0,
+                by_remainder,
+                step,
+                -cents,
+                path=path,
+                line=line,
+            )
+        state = int(pot.state[position])
+        return PotShare(
+            name,
+            int(pot.amount[0]),
+            int(pot.paid_first[0]),
+            tuple(rule.minus),
+            int(pot.pool[0]),
+            step,
+            int(pot.free_pool[0]),
+            int(pot.numerators[position]),
+            int(pot.key_total[0]),
+            tuple(key.per for key in rule.keys) if rule.share_by is ShareBy.KEYS else (),
+            rule.share_by.value,
+            state if state != PROPORTIONAL else 0,
+            cents - (step if by_remainder else 0),
+            by_remainder,
+            cents,
+            path=path,
+            line=line,
+        )
+
+
+def _at(values: Fixed, position: int) -> Decimal:
+    return values.decimal_at(position)
+
+
+def marginal(ruleset: RuleSet, part: str, bracket: int) -> Decimal | None:
+    """The lower bound a marginal bracket's rate counts from (None for a rate on the whole count)."""
+    staffel = ruleset.components[part].staffel
+    assert staffel is not None
+    rule = staffel.brackets[bracket]
+    return rule.lower if rule.rate_applies_to is RateBase.PART_ABOVE_LOWER_BOUND else None
