@@ -9,12 +9,15 @@ Kerncijfers wijken en buurten 2024 files in data/ (see data/SOURCES.md).
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+from helpers import POT_ONLY_REFUSED, POT_ONLY_RULE_FILES, shipped_rule_files
 
-from budgetcalc import Allocation, RuleError, allocate, load_ruleset, parse_ruleset
+from budgetcalc import Allocation, AllocationError, RuleError, allocate, load_ruleset, parse_ruleset
 from budgetcalc.engine.expectations import ExpectationStatus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +26,8 @@ DATA = ROOT / "data"
 D = Decimal
 
 PUBLISHED_RULE_SETS = [
+    "borger-odoorn-2020",
+    "franekeradeel-harlingen",
     "het-hogeland-2021",
     "leeuwarden-2014",
     "leeuwarden-2015",
@@ -34,6 +39,13 @@ PUBLISHED_RULE_SETS = [
     "westerkwartier-2022",
     "weststellingwerf-2024",
 ]
+
+
+def each_file(names: list[str]) -> list[Any]:
+    """Rule set names as test parameters, the pot-only ones marked as refused for now (see helpers)."""
+    return [
+        pytest.param(name, marks=POT_ONLY_REFUSED) if name in POT_ONLY_RULE_FILES else name for name in names
+    ]
 
 
 def run(
@@ -73,17 +85,18 @@ def test_every_published_rule_set_has_a_file() -> None:
     assert {path.stem for path in RULES.glob("*.toml")} >= set(PUBLISHED_RULE_SETS)
 
 
-@pytest.mark.parametrize("path", sorted(RULES.glob("*.toml")), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", shipped_rule_files(RULES))
 def test_rule_file_loads(path: Path) -> None:
-    assert load_ruleset(path).components
+    ruleset = load_ruleset(path)
+    assert ruleset.components or ruleset.pots
 
 
-@pytest.mark.parametrize("name", PUBLISHED_RULE_SETS)
+@pytest.mark.parametrize("name", each_file(PUBLISHED_RULE_SETS))
 def test_published_rule_file_names_its_sources(name: str) -> None:
     ruleset = load_ruleset(RULES / f"{name}.toml")
     assert ruleset.source and ruleset.note
-    for component in ruleset.components.values():
-        assert component.label and (component.source or component.note)
+    for part in [*ruleset.components.values(), *ruleset.pots.values()]:
+        assert part.label and (part.source or part.note)
 
 
 # --- §1 Leeuwarden 2014: the eight former Boarnsterhim villages --------------------------------
@@ -228,6 +241,72 @@ def test_opsterland_wijnjewoude(inhabitants: int, published: str) -> None:
     assert matched_expectations(allocation) == 1  # the year with this count; the others: other_count
 
 
+# --- §7 Borger-Odoorn 2020 ----------------------------------------------------------------------
+# https://dorpsbelangenborger.nl/verantwoording-dorpsbudget/ : "een vaste component van € 2.500,- per
+# belangenvereniging en daarnaast een bedrag per inwoner. In totaal verdeelt de gemeente op deze manier
+# een bedrag van € 100.000,-"; 18 dorpsbelangen (RTV Drenthe 157009). The werkgebieden and their counts
+# are not published, so the oracles are structural: every area gets 2.500 + its share, and the shares
+# add up to 100.000 - 18 × 2.500 = 55.000. Borger's € 13.100,17 (2024) needs the municipality's counts
+# and is not tested (the rule file shows what it implies).
+
+# INVENTED inhabitants of 18 werkgebieden (codes DB01..DB18), not the municipality's.
+BORGER_ODOORN_INVENTED = [
+    5013,
+    4967,
+    3421,
+    2262,
+    1959,
+    1737,
+    1214,
+    797,
+    741,
+    593,
+    538,
+    443,
+    402,
+    366,
+    341,
+    289,
+    176,
+    161,
+]
+
+
+def borger_odoorn_18() -> Allocation:
+    rows = [(f"DB{n:02d}", f"Dorpsbelangen {n}", count) for n, count in enumerate(BORGER_ODOORN_INVENTED, 1)]
+    return run("borger-odoorn-2020", rows)
+
+
+def test_borger_odoorn_2020_each_dorpsbelang_gets_2500_plus_its_share_of_55000() -> None:
+    allocation = borger_odoorn_18()
+    vast, share, total = (amounts(allocation, column) for column in ("vast", "dorpsbudget", "total"))
+    assert set(vast.values()) == {D(2500)}
+    assert all(total[code] == D(2500) + share[code] for code in total)
+    assert sum(share.values()) == D("55000.00")  # 100.000 - 18 × 2.500, to the cent
+    assert allocation.grand_total_cents == 100_000_00
+    # each share is the exact 55.000 × n / T, rounded to a neighbouring cent (T = 25.420 here)
+    inhabitants_total = sum(BORGER_ODOORN_INVENTED)
+    for n, count in enumerate(BORGER_ODOORN_INVENTED, 1):
+        exact_cents = Fraction(55_000_00 * count, inhabitants_total)
+        assert abs(Fraction(share[f"DB{n:02d}"] * 100) - exact_cents) < 1
+    # the published total and 18 × 2.500 = 45.000 in the vast component
+    assert matched_expectations(allocation) == len(allocation.ruleset.expected) == 2
+
+
+def test_borger_odoorn_2020_on_the_25_cbs_wijken_still_spends_exactly_100000(cbs_2024: pd.DataFrame) -> None:
+    # Decided in the rule file: every row is an erkende dorpsbelangen (no applies_to). The 25 CBS wijken
+    # are not the 18 werkgebieden; given them anyway, the file pays 25 × 2.500 = 62.500 fixed and shares
+    # 100.000 - 62.500 = 37.500 by inhabitants, and its check on 18 × 2.500 = 45.000 reports the mismatch.
+    wijken = cbs_2024[(cbs_2024["municipality_code"] == "GM1681") & (cbs_2024["level"] == "wijk")]
+    allocation = allocate(wijken, load_ruleset(RULES / "borger-odoorn-2020.toml"))
+    assert len(allocation) == 25
+    assert allocation.grand_total_cents == 100_000_00
+    assert sum(amounts(allocation, "vast").values()) == D(62_500)
+    assert sum(amounts(allocation, "dorpsbudget").values()) == D("37500.00")
+    statuses = {result.expectation.component: result.status for result in allocation.expectations}
+    assert statuses == {None: ExpectationStatus.MATCHES, "vast": ExpectationStatus.DIFFERS}
+
+
 # --- §17 Sportakkoord 2019 ----------------------------------------------------------------------
 # https://www.sportakkoordleeuwarden.nl/onderwerpen/uitvoeringsbudget/ : "gemeenten tot: 20.000:
 # €10.000; 40.000: €20.000; 60.000: €30.000; 80.000: €40.000; 100.000: €50.000; 130.000: €60.000;
@@ -308,6 +387,88 @@ def test_noordoostpolder_2024_on_the_cbs_wijken(cbs_2024: pd.DataFrame) -> None:
     west = ["WK017107", "WK017108", "WK017109", "WK017110", "WK017111"]  # Nagele .. Rutten
     assert all(amounts(allocation, "windparkfonds_west")[code] == D(10_000) for code in west)
     assert matched_expectations(allocation) == 5
+
+
+NOORDOOSTPOLDER_EAST = ["WK017102", "WK017103", "WK017104", "WK017105", "WK017106"]  # Bant .. Ens
+
+
+def test_noordoostpolder_2024_the_eastern_pot_is_shared_equally_and_met_exactly(
+    cbs_2024: pd.DataFrame,
+) -> None:
+    wijken = cbs_2024[(cbs_2024["municipality_code"] == "GM0171") & (cbs_2024["level"] == "wijk")]
+    allocation = allocate(wijken, load_ruleset(RULES / "noordoostpolder-2024.toml"))
+    east = amounts(allocation, "leefbaarheid_oost")
+    # "€ 50.000 structureel" for five villages, equal shares: 50.000 / 5 = 10.000 each
+    assert {code: east[code] for code in NOORDOOSTPOLDER_EAST} == dict.fromkeys(
+        NOORDOOSTPOLDER_EAST, D(10_000)
+    )
+    assert sum(east.values()) == D(50_000)  # the pot is met exactly, nothing kept
+    (pot,) = allocation.pots
+    assert pot.unallocated.tolist() == [0]
+    # Emmeloord (wijk 01) and Schokland (wijk 12) take part in neither the windpark fund nor the pot
+    for code in ("WK017101", "WK017112"):
+        assert east[code] == 0
+        assert amounts(allocation, "windparkfonds_west")[code] == 0
+    # the western villages get the fund, not a share of the eastern pot
+    assert all(east[code] == 0 for code in ("WK017107", "WK017108", "WK017109", "WK017110", "WK017111"))
+
+
+# --- §15 Franekeradeel/Harlingen ------------------------------------------------------------------
+# https://www.gofranekeradeelharlingen.frl/leefbaarheid-dorpen/ : "de omvang van het plangebied en het
+# inwonertal per dorp. Beide wogen voor de helft mee". The plan areas and counts are not published, and
+# the published outcome (Oosterbierum € 1,4 m, Tzummarum € 2 m, Sexbierum € 1,7 m) is rounded to
+# € 0,1 m, so it is no exact oracle: the populations below are INVENTED, and the expected shares are
+# the fractions of the rule, worked out here. The pot is the file's decided € 5.100.000.
+FRANEKERADEEL_COLUMNS = ("code", "naam", "plangebied_ha", "inwoners")
+
+
+@POT_ONLY_REFUSED
+def test_franekeradeel_harlingen_half_by_plan_area_half_by_inhabitants() -> None:
+    rows = [  # INVENTED plan areas (ha) and inhabitants
+        ("OB", "Oosterbierum", 20, 600),
+        ("TZ", "Tzummarum", 50, 1800),
+        ("SB", "Sexbierum", 30, 1600),
+        ("WN", "Wijnaldum", 15, 500),  # not in the split: gets nothing from the pot
+    ]
+    allocation = run("franekeradeel-harlingen", rows, FRANEKERADEEL_COLUMNS)
+    # plan area 20 + 50 + 30 = 100 ha, inhabitants 600 + 1.800 + 1.600 = 4.000 (Wijnaldum not counted)
+    assert amounts(allocation, "leefbaarheid_dorpen") == {
+        "OB": D(892_500),  # (1/2 × 20/100 + 1/2 × 600/4.000) × 5.100.000 = 0,175 × 5.100.000
+        "TZ": D(2_422_500),  # (1/2 × 50/100 + 1/2 × 1.800/4.000) × 5.100.000 = 0,475 × 5.100.000
+        "SB": D(1_785_000),  # (1/2 × 30/100 + 1/2 × 1.600/4.000) × 5.100.000 = 0,350 × 5.100.000
+        "WN": D(0),
+    }
+    assert allocation.grand_total_cents == 5_100_000_00
+
+
+@POT_ONLY_REFUSED
+def test_franekeradeel_harlingen_shares_with_no_end_still_add_up_to_the_pot() -> None:
+    rows = [  # INVENTED, with a header as a municipality might write it and hectares with decimals
+        ("OB", "Oosterbierum", "12.5", 611),
+        ("TZ", "Tzummarum", "7.25", 1739),
+        ("SB", "Sexbierum", "30", 1577),
+    ]
+    allocation = run("franekeradeel-harlingen", rows, ("code", "naam", "Plangebied (ha)", "inwoners"))
+    area = {"OB": Fraction("12.5"), "TZ": Fraction("7.25"), "SB": Fraction(30)}  # 49,75 ha together
+    people = {"OB": 611, "TZ": 1739, "SB": 1577}  # 3.927 together
+    exact = {  # in cents: 510.000.000 × (1/2 × area / 49,75 + 1/2 × people / 3.927)
+        code: 510_000_000
+        * (Fraction(1, 2) * area[code] / sum(area.values()) + Fraction(1, 2) * people[code] / 3927)
+        for code in area
+    }
+    assert sum(exact.values()) == 510_000_000
+    floors = {code: int(value) for code, value in exact.items()}  # whole cents, rounded down
+    left = 510_000_000 - sum(floors.values())  # cents left: one each to the largest remainders
+    largest = sorted(exact, key=lambda code: (floors[code] - exact[code], code))[:left]  # ties: lowest code
+    expected = {code: D(floors[code] + (code in largest)) / 100 for code in exact}
+    assert amounts(allocation, "leefbaarheid_dorpen") == expected
+    assert sum(expected.values()) == D(5_100_000)
+
+
+@POT_ONLY_REFUSED
+def test_franekeradeel_harlingen_without_plan_areas_asks_for_the_column() -> None:
+    with pytest.raises(AllocationError, match="plangebied_ha"):
+        run("franekeradeel-harlingen", [("OB", "Oosterbierum", 611), ("TZ", "Tzummarum", 1739)])
 
 
 # --- §9 Weststellingwerf 2024 -------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import rules
+from helpers import rules, shipped_rule_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -278,7 +278,7 @@ def test_one_allocation_is_the_case_of_one_scenario() -> None:
 # --- the rule set in the JSON report loads back --------------------------------------------------
 
 
-@pytest.mark.parametrize("path", sorted(RULES.glob("*.toml")), ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", shipped_rule_files(RULES))
 def test_the_rule_set_in_the_json_report_loads_back(path: Path) -> None:
     ruleset = load_ruleset(path)
     assert RuleSet.model_validate(json.loads(json.dumps(ruleset.document()))) == ruleset

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import shipped_rule_files
 from typer.testing import CliRunner
 
 from budgetcalc import AllocationError, allocate, load_ruleset, parse_ruleset
@@ -184,7 +185,7 @@ def test_amsterdams_lettered_wijk_codes_carry_its_municipality() -> None:
     assert scope.status is ScopeStatus.MATCHES
 
 
-@pytest.mark.parametrize("path", sorted(RULES.glob("*.toml")), ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", shipped_rule_files(RULES))
 def test_every_shipped_rule_file_names_its_municipality_code_or_is_national(path: Path) -> None:
     rules = load_ruleset(path)
     assert rules.national or rules.municipality_code
