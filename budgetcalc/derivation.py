@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM, ComponentResult
 from budgetcalc.engine.pots import PROPORTIONAL, PotResult
 from budgetcalc.engine.staffel import NO_BRACKET
@@ -119,12 +121,25 @@ class PotShare(Step):
     free_pool: int
     numerator: int
     key_total: int
-    keys: tuple[str, ...]
+    keys: tuple[KeyPart, ...]
     share_by: str
     bound: int
     floor_cents: int
+    exact: bool
+    """The share is a whole number of steps: nothing was rounded."""
     by_remainder: bool
     cents: int
+
+
+@dataclass(frozen=True)
+class KeyPart:
+    """One key of a pot for one area: its column, weight, the area's count and the total of the areas
+    that take part."""
+
+    per: str
+    weight: Decimal
+    count: Decimal
+    total: Decimal
 
 
 @dataclass(frozen=True)
@@ -310,6 +325,11 @@ class Deriver:
                 line=line,
             )
         state = int(pot.state[position])
+        numerator, key_total, free_pool = (
+            int(pot.numerators[position]),
+            int(pot.key_total[0]),
+            int(pot.free_pool[0]),
+        )
         return PotShare(
             name,
             int(pot.amount[0]),
@@ -317,18 +337,29 @@ class Deriver:
             tuple(rule.minus),
             int(pot.pool[0]),
             step,
-            int(pot.free_pool[0]),
-            int(pot.numerators[position]),
-            int(pot.key_total[0]),
-            tuple(key.per for key in rule.keys) if rule.share_by is ShareBy.KEYS else (),
+            free_pool,
+            numerator,
+            key_total,
+            self._key_parts(pot, position),
             rule.share_by.value,
             state if state != PROPORTIONAL else 0,
             cents - (step if by_remainder else 0),
+            key_total == 0 or free_pool * numerator % key_total == 0,
             by_remainder,
             cents,
             path=path,
             line=line,
         )
+
+    def _key_parts(self, pot: PotResult, position: int) -> tuple[KeyPart, ...]:
+        if pot.rule.share_by is not ShareBy.KEYS:
+            return ()
+        parts = []
+        for key in pot.rule.keys:
+            counts = self.allocation.population.count(key.per)
+            total = Fixed(np.array([int(counts.units[pot.eligible].sum())]), counts.scale).decimal_at(0)
+            parts.append(KeyPart(key.per, key.weight, _at(counts, position), total))
+        return tuple(parts)
 
 
 def _at(values: Fixed, position: int) -> Decimal:

@@ -175,17 +175,19 @@ class AreaExplainer:
                 f"{label('equal_share', lang)} 1 {label('of', lang)} {format_number(step.key_total, lang)}"
             )
         elif len(step.keys) == 1:
-            count = self.deriver.allocation.population.count(step.keys[0])
-            shown = format_number(step.numerator, lang) if count.scale == 0 else "…"
-            total = format_number(step.key_total, lang) if count.scale == 0 else "…"
-            share = f"{free_pool} × {shown} / {total} {unit_label(step.keys[0], lang)}"
+            only = step.keys[0]
+            count, total = format_number(only.count, lang), format_number(only.total, lang)
+            share = f"{free_pool} × {count} / {total} {unit_label(only.per, lang)}"
         else:
             share = f"{free_pool} {label('by_keys', lang)} " + " + ".join(
-                unit_label(key, lang) for key in step.keys
+                f"{unit_label(part.per, lang)} ({label('weight', lang)} {format_number(part.weight, lang)}: "
+                f"{format_number(part.count, lang)} / {format_number(part.total, lang)})"
+                for part in step.keys
             )
         euro_step = format_euro(step.step, lang)
-        text = f"{head}{share} = {format_euro(step.floor_cents, lang)} ({label('rounded', lang)} "
-        text += f"{label('rounded_down_to_step', lang)} {euro_step})"
+        text = f"{head}{share} = {format_euro(step.floor_cents, lang)}"
+        if not step.exact:
+            text += f" ({label('rounded', lang)} {label('rounded_down_to_step', lang)} {euro_step})"
         if step.by_remainder:
             text += f" + {euro_step} {label('largest_remainder', lang)} = {format_euro(step.cents, lang)}"
         return text

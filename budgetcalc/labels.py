@@ -99,6 +99,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "share_minimum": ("minimum", "minimum"),
     "share_maximum": ("maximum", "maximum"),
     "by_keys": ("naar", "by"),
+    "weight": ("gewicht", "weight"),
     "ceiling": ("plafond", "ceiling"),
     "not_reached": ("niet bereikt", "not reached"),
     "levy": ("afdracht", "levy"),

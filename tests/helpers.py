@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from budgetcalc import Allocation, RuleError, RuleSet, allocate, parse_ruleset
+from budgetcalc import Allocation, RuleSet, allocate, parse_ruleset
 
 METADATA = """\
 name = "Testregeling"
@@ -53,18 +53,6 @@ def totals(components: str, *rows: tuple[str, str, str | None, int], **columns: 
     return amounts(compute(components, *rows, **columns))
 
 
-# A rule set of pots only (Franekeradeel/Harlingen: one pot, no component) is refused for now: the rule
-# language requires at least one component. The marks fail (strict) once such a file loads: then
-# remove them, and this helper.
-POT_ONLY_RULE_FILES = frozenset({"franekeradeel-harlingen"})
-POT_ONLY_REFUSED = pytest.mark.xfail(
-    raises=RuleError, strict=True, reason="a rule set with a pot and no component is refused"
-)
-
-
 def shipped_rule_files(folder: Path) -> list[Any]:
-    """Every rule file in ``folder`` as a test parameter, the pot-only ones marked as refused."""
-    return [
-        pytest.param(path, id=path.stem, marks=POT_ONLY_REFUSED if path.stem in POT_ONLY_RULE_FILES else ())
-        for path in sorted(folder.glob("*.toml"))
-    ]
+    """Every rule file in ``folder`` as a test parameter named by its stem."""
+    return [pytest.param(path, id=path.stem) for path in sorted(folder.glob("*.toml"))]

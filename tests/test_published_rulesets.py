@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from helpers import POT_ONLY_REFUSED, POT_ONLY_RULE_FILES, shipped_rule_files
+from helpers import shipped_rule_files
 
 from budgetcalc import Allocation, AllocationError, RuleError, allocate, load_ruleset, parse_ruleset
 from budgetcalc.engine.expectations import ExpectationStatus
@@ -43,9 +43,7 @@ PUBLISHED_RULE_SETS = [
 
 def each_file(names: list[str]) -> list[Any]:
     """Rule set names as test parameters, the pot-only ones marked as refused for now (see helpers)."""
-    return [
-        pytest.param(name, marks=POT_ONLY_REFUSED) if name in POT_ONLY_RULE_FILES else name for name in names
-    ]
+    return [name for name in names]
 
 
 def run(
@@ -91,7 +89,7 @@ def test_rule_file_loads(path: Path) -> None:
     assert ruleset.components or ruleset.pots
 
 
-@pytest.mark.parametrize("name", each_file(PUBLISHED_RULE_SETS))
+@pytest.mark.parametrize("name", PUBLISHED_RULE_SETS)
 def test_published_rule_file_names_its_sources(name: str) -> None:
     ruleset = load_ruleset(RULES / f"{name}.toml")
     assert ruleset.source and ruleset.note
@@ -422,7 +420,6 @@ def test_noordoostpolder_2024_the_eastern_pot_is_shared_equally_and_met_exactly(
 FRANEKERADEEL_COLUMNS = ("code", "naam", "plangebied_ha", "inwoners")
 
 
-@POT_ONLY_REFUSED
 def test_franekeradeel_harlingen_half_by_plan_area_half_by_inhabitants() -> None:
     rows = [  # INVENTED plan areas (ha) and inhabitants
         ("OB", "Oosterbierum", 20, 600),
@@ -441,7 +438,6 @@ def test_franekeradeel_harlingen_half_by_plan_area_half_by_inhabitants() -> None
     assert allocation.grand_total_cents == 5_100_000_00
 
 
-@POT_ONLY_REFUSED
 def test_franekeradeel_harlingen_shares_with_no_end_still_add_up_to_the_pot() -> None:
     rows = [  # INVENTED, with a header as a municipality might write it and hectares with decimals
         ("OB", "Oosterbierum", "12.5", 611),
@@ -465,7 +461,6 @@ def test_franekeradeel_harlingen_shares_with_no_end_still_add_up_to_the_pot() ->
     assert sum(expected.values()) == D(5_100_000)
 
 
-@POT_ONLY_REFUSED
 def test_franekeradeel_harlingen_without_plan_areas_asks_for_the_column() -> None:
     with pytest.raises(AllocationError, match="plangebied_ha"):
         run("franekeradeel-harlingen", [("OB", "Oosterbierum", 611), ("TZ", "Tzummarum", 1739)])

@@ -539,7 +539,7 @@ class RuleSet(Strict):
     note: LongText | None = None
     allow_negative_amounts: bool = False
     """Negative amounts are intended (a deduction); without it they give a loud warning."""
-    components: dict[str, Component] = Field(min_length=1)
+    components: dict[str, Component] = Field(default_factory=dict)
     pots: dict[str, Pot] = Field(default_factory=dict)
     total: TotalRule | None = None
     calibrate: Calibration | None = None
@@ -649,6 +649,14 @@ class RuleSet(Strict):
                     "exceptions",
                     index,
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _something_to_allocate(self) -> Self:
+        if not self.components and not self.pots:
+            raise LocatedError(
+                "a rule set needs at least one [components.NAME] or [pots.NAME] section", "components"
+            )
         return self
 
     @model_validator(mode="after")
