@@ -230,27 +230,34 @@ class Allocation:
         return [Check("check_calibration", within, detail)]
 
     def _pot_checks(self) -> list[Check]:
-        """Per pot: the pot, what it paid first, the pool, what was handed out (and how much of it by
-        largest remainder) and what stayed unallocated; in order when shares + unallocated = pool."""
+        """Per pot, its arithmetic in plain decimals, in order when it adds up: for a shared pot
+        ``pot - paid first = pool; shared + not allocated``, the steps by largest remainder; for a
+        ceiling ``ceiling; before -> after`` (after = ceiling where it was reached); for a levy
+        ``amount; levied``."""
         checks = []
         for pot in self.pots:
-            handed = self.column_total(pot.name)
+            column = self.column_total(pot.name)
             unallocated = int(pot.unallocated[0])
-            pool = int(pot.pool[0])
-            if pot.rule.kind is PotKind.LEVY:  # the levies add up to the amount
-                handed = -handed
-            elif pot.rule.kind is PotKind.CEILING:  # the scaled amounts add up to the ceiling, if reached
+            amount = int(pot.amount[0])
+            steps = f"{int(pot.by_remainder.sum())} x {format_plain(int(pot.step[0]))}"
+            name = pot.rule.label or pot.name
+            if pot.rule.kind is PotKind.LEVY:
+                ok = -column + unallocated == amount
+                detail = f"{name}: {format_plain(amount)}; {format_plain(-column)}; {steps}"
+            elif pot.rule.kind is PotKind.CEILING:
                 before = int(sum(int(value) for value in pot.numerators))
-                handed += before
-                pool = min(pool, before)
-            steps = int(pot.by_remainder.sum())
-            detail = (
-                f"{pot.rule.label or pot.name}: {format_plain(int(pot.amount[0]))} - "
-                f"{format_plain(int(pot.paid_first[0]))} = {format_plain(pool)}; "
-                f"{format_plain(handed)} + {format_plain(unallocated)}; "
-                f"{steps} x {format_plain(int(pot.step[0]))}"
-            )
-            checks.append(Check("check_pot", handed + unallocated == pool, detail))
+                after = before + column
+                ok = after + unallocated == min(amount, before)
+                detail = f"{name}: {format_plain(amount)}; {format_plain(before)} -> {format_plain(after)}"
+                detail += f"; {steps}"
+            else:
+                pool = int(pot.pool[0])
+                ok = column + unallocated == pool
+                detail = (
+                    f"{name}: {format_plain(amount)} - {format_plain(int(pot.paid_first[0]))} = "
+                    f"{format_plain(pool)}; {format_plain(column)} + {format_plain(unallocated)}; {steps}"
+                )
+            checks.append(Check("check_pot", ok, detail))
         return checks
 
     def _sum_of_columns(self) -> int:

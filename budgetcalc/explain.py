@@ -207,8 +207,11 @@ class AreaExplainer:
             head = f"{label('ceiling', lang)} {amount}, {label('total', lang).lower()} {total}"
             if not step.reached:
                 return f"{head}: {label('not_reached', lang)}"
-            return f"{head}: {fraction}{format_euro(step.base - step.given_up, lang)}{remainder}; −{given_up}"
-        return f"{label('levy', lang)} {fraction}{given_up}{remainder}; −{given_up}"
+            kept = format_euro(step.base - step.given_up, lang)
+            return f"{head}: {fraction}{kept}{remainder}" + (f"; −{given_up}" if step.given_up else "")
+        return f"{label('levy', lang)} {fraction}{given_up}{remainder}" + (
+            f"; −{given_up}" if step.given_up else ""
+        )
 
     def _total(self, steps: list[Step]) -> str:
         lang = self.lang

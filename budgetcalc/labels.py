@@ -72,9 +72,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Calibrated value spends the budget: value, spent <= budget; one step more",
     ),
     "check_pot": (
-        "Pot volledig verdeeld: pot - eerst betaald = te verdelen; verdeeld + niet verdeeld; "
-        "stappen naar grootste rest",
-        "Pot fully shared: pot - paid first = to share; shared + not allocated; steps by largest remainder",
+        "Pot klopt (pot - eerst betaald = te verdelen; verdeeld + niet verdeeld; of plafond; voor -> na; "
+        "of afdracht; afgedragen), stappen naar grootste rest",
+        "Pot adds up (pot - paid first = to share; shared + not allocated; or ceiling; before -> after; "
+        "or levy; levied), steps by largest remainder",
     ),
     "input_warning": ("Invoer", "Input"),
     # explanation phrases
@@ -100,6 +101,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "share_maximum": ("maximum", "maximum"),
     "by_keys": ("naar", "by"),
     "weight": ("gewicht", "weight"),
+    "leftover": ("rest na afronden", "left after rounding"),
+    "by_remainder": ("naar grootste rest, gelijk: laagste code", "by largest remainder, ties: lowest code"),
+    "unallocated": ("niet verdeeld", "not allocated"),
     "ceiling": ("plafond", "ceiling"),
     "not_reached": ("niet bereikt", "not reached"),
     "levy": ("afdracht", "levy"),

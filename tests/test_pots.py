@@ -287,3 +287,17 @@ def test_levy_plus_net_is_gross_for_every_area(counts: list[int], amount: int) -
     gross, levy, net = (cents_of(allocation, column) for column in ("bruto", "afdracht", "total"))
     assert all(net[code] - levy[code] == gross[code] for code in gross)
     assert -sum(levy.values()) == amount * 100
+
+
+def test_a_ceiling_or_levy_column_is_negative_by_design_and_gives_no_warning() -> None:
+    allocation = allocate(people([1, 1, 1]), rules(ceiling_rules([1000, 3000, 6000], 8147)))
+    assert not [notice for notice in allocation.notices if notice.key == "negative_amounts"]
+    line = next(check for check in allocation.checks() if check.key == "check_pot")
+    assert line.ok is True and "8147.00; 10000.00 -> 8147.00" in line.detail
+
+
+def test_a_ceiling_not_reached_reads_so_on_the_checks_sheet() -> None:
+    allocation = allocate(people([1, 1]), rules(ceiling_rules([1000, 3000], 8147)))
+    line = next(check for check in allocation.checks() if check.key == "check_pot")
+    assert line.ok is True and "8147.00; 4000.00 -> 4000.00" in line.detail
+    assert "−€" not in " ".join(allocation.explain("D01"))

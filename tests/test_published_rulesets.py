@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -28,6 +27,7 @@ D = Decimal
 PUBLISHED_RULE_SETS = [
     "borger-odoorn-2020",
     "franekeradeel-harlingen",
+    "de-zuidlanden-2013",
     "het-hogeland-2021",
     "leeuwarden-2014",
     "leeuwarden-2015",
@@ -35,15 +35,11 @@ PUBLISHED_RULE_SETS = [
     "opsterland-2016",
     "sportakkoord-2019",
     "steenwijkerland-2023",
+    "voorst-2023",
     "waadhoeke-2018",
     "westerkwartier-2022",
     "weststellingwerf-2024",
 ]
-
-
-def each_file(names: list[str]) -> list[Any]:
-    """Rule set names as test parameters, the pot-only ones marked as refused for now (see helpers)."""
-    return [name for name in names]
 
 
 def run(

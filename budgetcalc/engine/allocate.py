@@ -15,7 +15,7 @@ from budgetcalc.engine.parameters import Scenarios, with_values
 from budgetcalc.engine.plan import compile_plan
 from budgetcalc.notices import Notice, examples
 from budgetcalc.population import Population
-from budgetcalc.ruleset.model import RuleSet
+from budgetcalc.ruleset.model import PotKind, RuleSet
 from budgetcalc.scope import require_scope
 
 
@@ -60,8 +60,14 @@ def allocate(
 
 
 def _negative_amounts(allocation: Allocation) -> tuple[Notice, ...]:
-    """A loud warning when any amount is below zero: most often a sign typo (``fixed = -2500``)."""
-    below = {column: allocation.cents(column) < 0 for column in allocation.amount_columns}
+    """A loud warning when any amount is below zero: most often a sign typo (``fixed = -2500``). The
+    column of a ceiling or levy is negative by design (what an area gives up): only its total counts."""
+    by_design = {pot.name for pot in allocation.pots if pot.rule.kind is not PotKind.SHARE}
+    below = {
+        column: allocation.cents(column) < 0
+        for column in allocation.amount_columns
+        if column not in by_design
+    }
     shown = [column for column, negative in below.items() if negative.any()]
     if not shown:
         return ()

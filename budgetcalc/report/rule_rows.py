@@ -7,7 +7,7 @@ from decimal import Decimal
 from budgetcalc.explain import describe_rounding
 from budgetcalc.labels import Lang, label, per_unit_label, unit_label
 from budgetcalc.ruleset.amount import Amount
-from budgetcalc.ruleset.model import Component, Pot, RateBase, RuleSet, ShareBy
+from budgetcalc.ruleset.model import Component, Pot, PotKind, RateBase, RuleSet, ShareBy
 
 Row = tuple[str, str, str | Decimal, str]
 
@@ -91,13 +91,17 @@ def _pot_rows(name: str, pot: Pot, lang: Lang) -> list[Row]:
         rows.append((title, f"{label('pot', lang)} − {', '.join(pot.minus)}", "", ""))
     if pot.applies_to is not None:
         rows.append((title, _name("applies_to", lang), pot.applies_to.describe(), pot.applies_to.note or ""))
-    if pot.share_by is ShareBy.EQUAL:
+    if pot.kind is not PotKind.SHARE:
+        rows.append((title, label(pot.kind.value, lang), ", ".join(pot.on), ""))
+    elif pot.share_by is ShareBy.EQUAL:
         rows.append((title, label("equal_share", lang), "", ""))
     else:
         for share_key in pot.keys:
-            by = f"{label('by_keys', lang)} {unit_label(share_key.per, lang)}"
+            by = f"{label('by_keys', lang)} {unit_label(share_key.per, lang)} ({label('weight', lang)})"
             rows.append((title, by, share_key.weight, ""))
-    rows.append((title, label("rounded_down_to_step", lang), pot.step.value, f"{pot.leftover.value}"))
+    rows.append((title, label("rounded_down_to_step", lang), pot.step.value, ""))
+    if pot.kind is PotKind.SHARE:
+        rows.append((title, label("leftover", lang), label(pot.leftover.value, lang), ""))
     for key in ("minimum", "maximum"):
         bound: Amount | None = getattr(pot, key)
         if bound is not None:
