@@ -282,3 +282,43 @@ def test_one_allocation_is_the_case_of_one_scenario() -> None:
 def test_the_rule_set_in_the_json_report_loads_back(path: Path) -> None:
     ruleset = load_ruleset(path)
     assert RuleSet.model_validate(json.loads(json.dumps(ruleset.document()))) == ruleset
+
+
+# --- the derivation: typed steps with the path, value and line they used ---------------------------
+
+
+def test_the_json_report_carries_each_areas_derivation_with_paths_and_lines() -> None:
+    from budgetcalc.report import ReportFormat, render_report
+
+    text = (RULES / "leeuwarden-2014.toml").read_text(encoding="utf-8")
+    ruleset = load_ruleset(RULES / "leeuwarden-2014.toml")
+    frame = pd.read_csv(ROOT / "data" / "leeuwarden-2014-boarnsterhim-dorpen.csv", dtype=str)
+    document = json.loads(render_report(allocate(Population.from_frame(frame), ruleset), ReportFormat.JSON))
+    reduzum = next(area for area in document["areas"] if area["name"] == "Reduzum")
+    steps = {(step["type"], step["part"]): step for step in reduzum["derivation"]}
+    rate = steps[("RateTerm", "dorpsbudget")]
+    assert (
+        rate["path"] == "components.dorpsbudget.rate" and rate["rate"] == "3.50" and rate["count"] == "1085"
+    )
+    lines = text.splitlines()
+    assert lines[rate["line"] - 1].lstrip().startswith("rate")  # the line of the rule file that holds it
+    rounded = steps[("Rounded", "dorpsbudget")]
+    assert rounded["step"] == "100" and rounded["mode"] == "up" and rounded["cents"] == 380_000
+    assert lines[rounded["line"] - 1].lstrip().startswith("rounding")
+    assert steps[("Bounded", "dorpsbudget")]["cents"] == 390_000  # the published minimum of EUR 3,900
+
+
+def test_scenarios_as_a_dataframe_for_a_notebook() -> None:
+    ruleset = rules("""
+        [components.inwoners]
+        rate = 1.25
+    """)
+    result = evaluate(
+        compile_plan(ruleset, population([100, 333])), {"components.inwoners.rate": ["1", "1.255"]}
+    )
+    frame = result.to_frame()
+    assert list(frame.columns) == ["components.inwoners.rate", "D01", "D02", "grand_total", "error"]
+    assert frame["components.inwoners.rate"].tolist() == [Decimal("1.000"), Decimal("1.255")]
+    assert frame.loc[0, ["D01", "D02", "grand_total"]].tolist() == [10_000, 33_300, 43_300]
+    assert frame.loc[1, ["D01", "D02", "grand_total"]].isna().all()
+    assert "not a whole number of cents" in frame.loc[1, "error"]

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from budgetcalc.engine.component import ComponentResult, evaluate_component
 from budgetcalc.engine.parameters import Scenarios
@@ -185,6 +186,24 @@ class ScenarioResult:
         mask = np.zeros(self.scenarios.size, dtype=np.bool_)
         mask[list(self.errors)] = True
         return mask
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scenario: its values at the overridden paths (exact ``Decimal``), then each area's
+        total in int64 cents (columns named by area code) and ``grand_total``; a failed scenario's
+        amounts are missing (``<NA>``) and its ``error`` says why."""
+        data: dict[str, object] = {
+            path: [column.decimal_at((row, 0)) for row in range(self.scenarios.size)]
+            for path, column in self.scenarios.columns.items()
+        }
+        failed = self.failed
+        for code, totals in zip(self.codes, self.total.T, strict=True):
+            data[code] = pd.array(np.where(failed, 0, totals), dtype="Int64")
+        frame = pd.DataFrame(data)
+        amounts = list(self.codes)
+        frame.loc[failed, amounts] = pd.NA
+        frame["grand_total"] = pd.array(self.grand_totals(), dtype="Int64")
+        frame["error"] = [str(self.errors[row]) if row in self.errors else "" for row in range(len(frame))]
+        return frame
 
     def grand_totals(self) -> list[int | None]:
         """Per scenario the sum over all areas in cents (None for a failed scenario), added exactly."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from budgetcalc import __version__
 from budgetcalc.allocation import Allocation
+from budgetcalc.derivation import Step
 from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang
 from budgetcalc.money import format_plain
@@ -22,6 +25,7 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
     cents = {column: allocation.cents(column).tolist() for column in columns}
     explainer = AreaExplainer(allocation, lang)
     for position, (code, name, kind, inhabitants) in enumerate(allocation.areas):
+        steps = explainer.deriver.steps(position)
         amounts = {
             column: None
             if overridden[position] and column != "total"
@@ -36,7 +40,8 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
                 "inhabitants": inhabitants,
                 "amounts": amounts,
                 "bracket": brackets[position] or None,
-                "explanation": explainer.explain(position),
+                "explanation": explainer.render(steps),
+                "derivation": [step_document(step) for step in steps],
             }
         )
     return {
@@ -55,6 +60,16 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
         ],
         "warnings": [notice.text(lang) for notice in allocation.notices],
     }
+
+
+def step_document(step: Step) -> dict[str, Any]:
+    """One derivation step as JSON: ``type`` (``RateTerm``), then its fields; numbers as exact strings."""
+    fields = {
+        key: str(value) if isinstance(value, Decimal) else value
+        for key, value in dataclasses.asdict(step).items()
+        if value is not None and value != ()
+    }
+    return {"type": type(step).__name__, **fields}
 
 
 def render_json(allocation: Allocation, lang: Lang = "nl") -> bytes:
