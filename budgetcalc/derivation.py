@@ -179,6 +179,7 @@ class Deriver:
             for result in allocation.components
             if result.rule.rate is not None
         }
+        self.lines: dict[str, int | None] = {}
         self.per_area_paths = {
             result.name: self._per_area_paths(result)
             for result in allocation.components
@@ -186,7 +187,11 @@ class Deriver:
         }
 
     def _line(self, path: str | None) -> int | None:
-        return None if path is None else self.ruleset.line_of(path)
+        if path is None:
+            return None
+        if path not in self.lines:  # the same few paths for every area: looked up once
+            self.lines[path] = self.ruleset.line_of(path)
+        return self.lines[path]
 
     def _per_area_paths(self, result: ComponentResult) -> dict[int, str]:
         from budgetcalc.engine.areas import AreaIndex

@@ -7,6 +7,7 @@ rates) are formatted once per component and language; the area's own numbers per
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from budgetcalc.derivation import (
@@ -64,6 +65,7 @@ class AreaExplainer:
         }
         self.brackets: dict[tuple[str, int], tuple[str, str | None, str]] = {}
         self.rates: dict[str, str] = {}
+        self.roundings: dict[tuple[Decimal, str], str] = {}
 
     def explain(self, position: int) -> list[str]:
         """Every step for one area: each component, each pot, then the total rules or exception."""
@@ -125,9 +127,11 @@ class AreaExplainer:
         return self.rates[part]
 
     def _rounding(self, step: Rounded) -> str:
-        return describe_rounding(
-            Rounding(step=Amount(value=step.step), mode=RoundingMode(step.mode)), self.lang
-        )
+        key = (step.step, step.mode)
+        if key not in self.roundings:  # the same few roundings for every area: worded once
+            rounding = Rounding(step=Amount(value=step.step), mode=RoundingMode(step.mode))
+            self.roundings[key] = describe_rounding(rounding, self.lang)
+        return self.roundings[key]
 
     def _bracket(self, part: str, step: BracketTerm) -> str:
         lang = self.lang
