@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from decimal import Decimal
 from pathlib import Path
 from textwrap import dedent
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -56,3 +58,28 @@ def totals(components: str, *rows: tuple[str, str, str | None, int], **columns: 
 def shipped_rule_files(folder: Path) -> list[Any]:
     """Every rule file in ``folder`` as a test parameter named by its stem."""
     return [pytest.param(path, id=path.stem) for path in sorted(folder.glob("*.toml"))]
+
+
+TINY_POPULATION = "gebiedscode;naam;inwoners\nD01;Adorp;664\nD02;Baflo;2050\n"
+"""Two villages as a municipality's CSV export, for tests of the command line around the engine."""
+TINY_RULES = """name = "Dorpsbudget"
+municipality = "Het Hogeland"
+decision = "test"
+valid_from = 2021-01-01
+reference_date = 2024-01-01
+
+[components.dorpsbudget]
+fixed = 6567
+rate = 1.68
+"""
+OLD_REPORT = b"the report the council already has"
+
+
+def corpus_maker() -> ModuleType:
+    """tests/corpus/make_corpus.py as a module: its helpers build workbooks from XML parts."""
+    path = Path(__file__).resolve().parent / "corpus" / "make_corpus.py"
+    spec = importlib.util.spec_from_file_location("make_corpus", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -15,22 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import OLD_REPORT, TINY_POPULATION, TINY_RULES
 
 from budgetcalc.report import write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
-POPULATION = "gebiedscode;naam;inwoners\nD01;Adorp;664\nD02;Baflo;2050\n"
-RULES = """name = "Dorpsbudget"
-municipality = "Het Hogeland"
-decision = "test"
-valid_from = 2021-01-01
-reference_date = 2024-01-01
-
-[components.dorpsbudget]
-fixed = 6567
-rate = 1.68
-"""
-OLD_REPORT = b"the report the council already has"
+POPULATION, RULES = TINY_POPULATION, TINY_RULES
 PROGRAM_ARGS = ("allocate", "pop.csv", "--rules", "r.toml", "-o", "out.csv", "--force")
 
 # Runs the program with os.fsync replaced by a wait: the report's temporary file then exists, complete

@@ -9,15 +9,14 @@ Every workbook is built here from a few XML strings, zipped by hand (the helpers
 from __future__ import annotations
 
 import base64
-import importlib.util
 import os
 import random
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from helpers import corpus_maker
 
 from budgetcalc.errors import InputError
 from budgetcalc.reading import read_table
@@ -26,15 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules" / "het-hogeland-2021.toml"
 
 
-def _load_maker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "tests" / "corpus" / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-maker = _load_maker()
+maker = corpus_maker()
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"

@@ -6,7 +6,6 @@ Every file is built here; programs run in their own processes with bounded waits
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -14,9 +13,9 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from helpers import OLD_REPORT, TINY_POPULATION, TINY_RULES, corpus_maker
 
 import cli
 from budgetcalc.errors import InputError, OutputError
@@ -25,29 +24,10 @@ from budgetcalc.reading import read_table
 from budgetcalc.report import check_target
 
 ROOT = Path(__file__).resolve().parent.parent
-POPULATION = "gebiedscode;naam;inwoners\nD01;Adorp;664\nD02;Baflo;2050\n"
-RULES = """name = "Dorpsbudget"
-municipality = "Het Hogeland"
-decision = "test"
-valid_from = 2021-01-01
-reference_date = 2024-01-01
-
-[components.dorpsbudget]
-fixed = 6567
-rate = 1.68
-"""
-OLD_REPORT = b"the report the council already has"
+POPULATION, RULES = TINY_POPULATION, TINY_RULES
 
 
-def _load_maker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "tests" / "corpus" / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-maker = _load_maker()
+maker = corpus_maker()
 
 
 def environment() -> dict[str, str]:
