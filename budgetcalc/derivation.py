@@ -103,7 +103,10 @@ class Bounded(Step):
 
 @dataclass(frozen=True)
 class TakesNoPart(Step):
-    """The area does not take part in the pot."""
+    """The area does not take part in the pot: its condition (``applies_to``) leaves it out, or an
+    exception sets its total."""
+
+    condition: str
 
 
 @dataclass(frozen=True)
@@ -311,7 +314,9 @@ class Deriver:
         path = f"pots.{name}.amount"
         line = self._line(path)
         if not pot.eligible[position]:
-            return TakesNoPart(name)
+            where = f"pots.{name}.applies_to"
+            condition = rule.applies_to.describe() if rule.applies_to is not None else ""
+            return TakesNoPart(name, condition, path=where, line=self._line(where))
         step = int(pot.step[0])
         by_remainder = bool(pot.by_remainder[position])
         cents = int(pot.cents[position])

@@ -91,7 +91,8 @@ class AreaExplainer:
         if isinstance(first, NotApplicable):
             return label("not_applicable", lang)
         if isinstance(first, TakesNoPart):
-            return label("takes_no_part", lang)
+            only = f" ({label('only_for', lang)} {first.condition})" if first.condition else ""
+            return label("takes_no_part", lang) + only
         if isinstance(first, PotShare):
             return self._pot_share(first)
         if isinstance(first, ScaledDown):

@@ -93,6 +93,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "pot": ("pot", "pot"),
     "to_share": ("te verdelen", "to share"),
     "takes_no_part": ("doet niet mee", "takes no part"),
+    "only_for": ("alleen voor", "only for"),
     "equal_share": ("gelijk deel", "equal share"),
     "of": ("van", "of"),
     "rounded_down_to_step": ("naar beneden op een veelvoud van", "down to a multiple of"),
