@@ -301,3 +301,12 @@ def test_a_ceiling_not_reached_reads_so_on_the_checks_sheet() -> None:
     line = next(check for check in allocation.checks() if check.key == "check_pot")
     assert line.ok is True and "8147.00; 4000.00 -> 4000.00" in line.detail
     assert "−€" not in " ".join(allocation.explain("D01"))
+
+
+def test_an_area_left_out_of_a_pot_is_told_why() -> None:
+    allocation = allocate(
+        people([100, 200], kind=["dorp", "wijk"]),
+        rules(pot('amount = 1000\nshare_by = "equal"\napplies_to = { kind = "dorp" }\n')),
+    )
+    assert allocation.explain("D02")[-1].endswith("doet niet mee (alleen voor kind = dorp)")
+    assert allocation.explain("D02", "en")[-1].endswith("takes no part (only for kind = dorp)")
