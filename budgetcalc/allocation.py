@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.ruleset.model import PotKind, RuleSet
 from budgetcalc.scope import Scope, ScopeStatus
+
+if TYPE_CHECKING:
+    from budgetcalc.derivation import Step
 
 
 @dataclass(frozen=True)
@@ -180,17 +184,24 @@ class Allocation:
             for position in range(len(self))
         ]
 
+    def derivation(self, area: str | int) -> list[Step]:
+        """Every step for one area, by code, name or position, as typed data (budgetcalc.derivation)."""
+        from budgetcalc.derivation import derivation
+
+        return derivation(self, self._position(area))
+
     def explain(self, area: str | int, lang: Lang = "nl") -> list[str]:
-        """Every step for one area, by code, name or position."""
-        from budgetcalc.engine.areas import AreaIndex
+        """Every step for one area, by code, name or position, in words."""
         from budgetcalc.explain import explain_area
 
-        position = (
-            area
-            if isinstance(area, int)
-            else self.population.derived("area_index", AreaIndex).require(area, "explain")
-        )
-        return explain_area(self, position, lang)
+        return explain_area(self, self._position(area), lang)
+
+    def _position(self, area: str | int) -> int:
+        from budgetcalc.engine.areas import AreaIndex
+
+        if isinstance(area, int):
+            return area
+        return self.population.derived("area_index", AreaIndex).require(area, "explain")
 
     def _rows_check(self) -> Check:
         """Rows read = areas in the allocation + rows left out, each left-out row counted by a notice."""

@@ -130,6 +130,8 @@ class PotShare(Step):
     floor_cents: int
     exact: bool
     """The share is a whole number of steps: nothing was rounded."""
+    bounded_areas: int
+    """Areas a minimum or maximum fixed (their shares are not in proportion)."""
     by_remainder: bool
     cents: int
 
@@ -327,7 +329,7 @@ class Deriver:
                 int(pot.amount[0]),
                 int(pot.numerators[position]),
                 int(pot.key_total[0]),
-                rule.kind is PotKind.LEVY or int(pot.free_pool[0]) > 0 or cents != 0,
+                bool(pot.reached[0]),
                 by_remainder,
                 step,
                 -cents,
@@ -335,6 +337,9 @@ class Deriver:
                 line=line,
             )
         state = int(pot.state[position])
+        if state != PROPORTIONAL:  # a minimum or maximum fixed the share: that is the value it used
+            path = f"pots.{name}.minimum" if state < 0 else f"pots.{name}.maximum"
+            line = self._line(path)
         numerator, key_total, free_pool = (
             int(pot.numerators[position]),
             int(pot.key_total[0]),
@@ -355,6 +360,7 @@ class Deriver:
             state if state != PROPORTIONAL else 0,
             cents - (step if by_remainder else 0),
             key_total == 0 or free_pool * numerator % key_total == 0,
+            int((pot.eligible & (pot.state != PROPORTIONAL)).sum()),
             by_remainder,
             cents,
             path=path,
@@ -362,12 +368,15 @@ class Deriver:
         )
 
     def _key_parts(self, pot: PotResult, position: int) -> tuple[KeyPart, ...]:
+        """Each key's count for the area and its total over the areas the pot shares by the keys (not
+        those a minimum or maximum fixed): the share is the pool's part in that proportion."""
         if pot.rule.share_by is not ShareBy.KEYS:
             return ()
+        shared = pot.eligible & (pot.state == PROPORTIONAL)
         parts = []
         for key in pot.rule.keys:
             counts = self.allocation.population.count(key.per)
-            total = Fixed(np.array([int(counts.units[pot.eligible].sum())]), counts.scale).decimal_at(0)
+            total = Fixed(np.array([int(counts.units[shared].sum())]), counts.scale).decimal_at(0)
             parts.append(KeyPart(key.per, key.weight, _at(counts, position), total))
         return tuple(parts)
 

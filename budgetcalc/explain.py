@@ -183,12 +183,18 @@ class AreaExplainer:
             only = step.keys[0]
             count, total = format_number(only.count, lang), format_number(only.total, lang)
             share = f"{free_pool} × {count} / {total} {unit_label(only.per, lang)}"
-        else:
-            share = f"{free_pool} {label('by_keys', lang)} " + " + ".join(
-                f"{unit_label(part.per, lang)} ({label('weight', lang)} {format_number(part.weight, lang)}: "
-                f"{format_number(part.count, lang)} / {format_number(part.total, lang)})"
+        elif step.bounded_areas:  # several keys and fixed shares: the exact fraction of the free pool
+            share = (
+                f"{free_pool} × {format_number(step.numerator, lang)} / {format_number(step.key_total, lang)}"
+            )
+        else:  # the pool's part: the weighted mean of the areas' parts of each key
+            weights = sum((part.weight for part in step.keys), Decimal(0))
+            parts = " + ".join(
+                f"{format_number(part.weight, lang)} × {format_number(part.count, lang)} / "
+                f"{format_number(part.total, lang)} {unit_label(part.per, lang)}"
                 for part in step.keys
             )
+            share = f"{free_pool} × ({parts}) / {format_number(weights, lang)}"
         euro_step = format_euro(step.step, lang)
         text = f"{head}{share} = {format_euro(step.floor_cents, lang)}"
         if not step.exact:

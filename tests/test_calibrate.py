@@ -90,3 +90,36 @@ def test_calibrating_a_value_the_rule_set_does_not_have_names_the_ones_it_has() 
         RuleError, match=r"calibrate\.value.*not a rate or amount.*components\.dorpsbudget\.rate"
     ):
         rules(text)
+
+
+def test_calibrating_what_a_pot_pays_first_stops_where_the_pot_is_overspent() -> None:
+    """A residual pool spends its amount whatever the fixed part is, until the fixed parts alone pass it:
+    the largest fixed amount that spends at most 1,000 for 4 areas is 250."""
+    text = """
+    [components.vast]
+    fixed = 10
+
+    [pots.p]
+    amount = 1000
+    minus = "vast"
+
+    [calibrate]
+    value = "components.vast.fixed"
+    spend = 1000
+    """
+    allocation = allocate(frame([100, 200, 300, 0]), rules(text))
+    assert allocation.ruleset.components["vast"].fixed.value == Decimal(250)  # type: ignore[union-attr]
+    assert allocation.grand_total_cents == 100_000
+
+
+def test_a_pot_bound_from_a_scenario_is_checked_like_the_rule_file() -> None:
+    from budgetcalc.engine.evaluate import evaluate
+    from budgetcalc.engine.plan import compile_plan
+    from budgetcalc.population import Population
+
+    ruleset = rules("[pots.p]\namount = 1000\nminimum = 100\n")
+    result = evaluate(
+        compile_plan(ruleset, Population.from_frame(frame([1, 2, 3, 0]))), {"pots.p.step": ["0.01", "30"]}
+    )
+    assert 0 not in result.errors
+    assert "multiple of the rounding step" in str(result.errors[1])

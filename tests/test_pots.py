@@ -283,6 +283,10 @@ def test_scale_down_is_the_identity_under_the_ceiling_and_meets_it_above(
 @given(st.lists(st.integers(1, 10**5), min_size=1, max_size=10), st.integers(0, 10**5))
 def test_levy_plus_net_is_gross_for_every_area(counts: list[int], amount: int) -> None:
     text = f'[components.bruto]\nrate = 1\n[pots.afdracht]\nkind = "levy"\namount = {amount}\non = "bruto"\n'
+    if amount > sum(counts):  # more than all the gross amounts together: refused
+        with pytest.raises(AllocationError, match="more than the"):
+            allocate(people(counts), rules(text))
+        return
     allocation = allocate(people(counts), rules(text))
     gross, levy, net = (cents_of(allocation, column) for column in ("bruto", "afdracht", "total"))
     assert all(net[code] - levy[code] == gross[code] for code in gross)
@@ -310,3 +314,47 @@ def test_an_area_left_out_of_a_pot_is_told_why() -> None:
     )
     assert allocation.explain("D02")[-1].endswith("doet niet mee (alleen voor kind = dorp)")
     assert allocation.explain("D02", "en")[-1].endswith("takes no part (only for kind = dorp)")
+
+
+def test_the_json_report_of_a_pot_shared_by_keys_is_written() -> None:
+    import json
+
+    from budgetcalc.report import ReportFormat, render_report
+
+    allocation = allocate(people([100, 300]), rules(pot("amount = 1000\n")))
+    document = json.loads(render_report(allocation, ReportFormat.JSON))
+    share = document["areas"][0]["derivation"][-1]
+    assert share["type"] == "PotShare"
+    assert share["keys"] == [{"per": "inhabitants", "weight": "1", "count": "100", "total": "400"}]
+
+
+# --- found by review ----------------------------------------------------------------------------------
+
+
+def test_the_explanation_divides_by_the_areas_still_shared_once_a_maximum_fixed_one() -> None:
+    """Pot 1,000, maximum 400: D03 (300 of 600) is capped at 400; 600 is shared over 100 + 200 = 300."""
+    allocation = allocate(people([100, 200, 300]), rules(pot("amount = 1000\nmaximum = 400\n")))
+    assert cents_of(allocation) == {"D01": 20_000, "D02": 40_000, "D03": 40_000}
+    assert "€ 600,00 × 100 / 300 inwoners = € 200,00" in allocation.explain("D01")[-1]
+    capped = next(step for step in allocation.derivation("D03") if step.part == "pot")
+    assert capped.path == "pots.pot.maximum"
+
+
+def test_a_pot_that_applies_to_no_area_is_warned_about() -> None:
+    allocation = allocate(
+        people([100, 200], kind=["dorp", "dorp"]),
+        rules(pot('amount = 1000\napplies_to = { kind = "dorpen" }\n')),
+    )
+    assert any(notice.key == "component_applies_to_none" for notice in allocation.notices)
+
+
+def test_a_key_that_is_zero_everywhere_is_named() -> None:
+    text = pot('amount = 1000\nkeys = [{ per = "plan_ha" }, { per = "inhabitants" }]\n')
+    with pytest.raises(AllocationError, match="key 'plan_ha' is 0 for every area"):
+        allocate(people([100, 300], plan_ha=["0", "0"]), rules(text))
+
+
+def test_a_ceiling_of_zero_is_reached_for_an_area_that_asked_nothing_too() -> None:
+    allocation = allocate(people([1, 1, 1]), rules(ceiling_rules([0, 100, 200], 0)))
+    assert "niet bereikt" not in allocation.explain("D01")[-1]
+    assert cents_of(allocation, "total") == {"D01": 0, "D02": 0, "D03": 0}

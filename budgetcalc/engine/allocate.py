@@ -45,9 +45,12 @@ def allocate(
     parts = {**{c.name: c.cents for c in components}, **{pot.name: pot.cents for pot in pots}}
     expectations = check_expectations(ruleset, population, plan.areas, parts, total)
     warnings = scope.notices(population.codes) + tuple(
-        Notice("component_applies_to_none", {"component": c.name})
-        for c in components
-        if len(population) and not (c.selected | c.exception).any()
+        Notice("component_applies_to_none", {"component": name})
+        for name, reaches in (
+            *((c.name, (c.selected | c.exception).any()) for c in components),
+            *((pot.name, pot.eligible.any()) for pot in pots),
+        )
+        if len(population) and not reaches
     )
     allocation = Allocation(
         population, ruleset, tuple(components), total, expectations, warnings, scope, pots, calibrated

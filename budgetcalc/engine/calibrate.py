@@ -21,7 +21,9 @@ from budgetcalc.ruleset.model import Calibration
 
 CANDIDATES = 33
 """Values tried at once in each round."""
-TOO_LARGE = "too large to compute exactly"
+TOO_HIGH = ("too large to compute exactly", "more than the pot holds")
+"""Errors that mean the value is past what can be spent (an overflow, a pot overspent by what it pays
+first): the search treats them as over the budget."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def calibrate(plan: Plan, calibration: Calibration) -> Calibrated:
         values = [str(Decimal(step) * precision) for step in steps]
         result = evaluate(plan, {calibration.value: values})
         for number, error in result.errors.items():
-            if TOO_LARGE not in str(error):
+            if not any(marker in str(error) for marker in TOO_HIGH):
                 raise AllocationError(
                     f"calibrating {calibration.value}: the value {values[number]} gives: {error.message}"
                 ) from None

@@ -88,6 +88,13 @@ def _bounds(plan: Plan) -> Iterator[tuple[str, str | None, str | None, str | Non
             component.value_path("maximum") if rule.maximum is not None else None,
             component.value_path("rounding.step") if rule.rounding is not None else None,
         )
+    for pot in plan.pots:
+        yield (
+            pot.path,
+            f"{pot.path}.minimum" if pot.rule.minimum is not None else None,
+            f"{pot.path}.maximum" if pot.rule.maximum is not None else None,
+            f"{pot.path}.step",
+        )
     total = plan.ruleset.total
     if total is not None:
         yield (

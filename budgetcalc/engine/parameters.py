@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ValidationError
 
 from budgetcalc.errors import RuleError
 from budgetcalc.exact import Fixed, Int64Array, check_fits, decimal_places, decimal_to_units
@@ -44,6 +45,8 @@ class ValueKind(StrEnum):
     """A rounding step: a positive whole number of cents."""
     WEIGHT = "weight"
     """The weight of a pot's key: more than 0."""
+    POT = "pot"
+    """The amount of a pot, ceiling or levy: whole cents, 0 or more."""
 
 
 Collect = Callable[[KeyPath, "ValueKind", Amount | Decimal | None], None]
@@ -73,7 +76,7 @@ def rule_parameters(ruleset: RuleSet) -> dict[str, Parameter]:
         _component_parameters(("components", name), component, add)
     for name, pot in ruleset.pots.items():
         base = ("pots", name)
-        add((*base, "amount"), ValueKind.MONEY, pot.amount)
+        add((*base, "amount"), ValueKind.POT, pot.amount)
         if pot.kind is PotKind.SHARE and pot.share_by is ShareBy.KEYS:
             for index, key in enumerate(pot.keys):
                 add((*base, "keys", index, "weight"), ValueKind.WEIGHT, key.weight)
@@ -109,19 +112,46 @@ def _component_parameters(base: KeyPath, component: Component, add: Collect) -> 
 
 
 def with_values(ruleset: RuleSet, values: Mapping[str, Decimal]) -> RuleSet:
-    """The rule set with ``values`` written in at their paths, validated again as a rule file is."""
+    """The rule set with ``values`` written in at their paths, validated again as a rule file is; a value
+    the rule file would refuse is a RuleError naming its path."""
     parameters = rule_parameters(ruleset)
     document = ruleset.document()
     for path, value in values.items():
         key = parameters[path].key
         target: Any = document
-        for part in key[:-1]:
+        for depth, part in enumerate(key[:-1]):
+            if isinstance(target, dict) and part not in target:  # left out as a default: write it out
+                target[part] = _document_of(_model_at(ruleset, key[: depth + 1]))
             target = target[part]
-        if isinstance(target[key[-1]], dict):
-            target[key[-1]]["value"] = str(value)
+        current = target.get(key[-1]) if isinstance(target, dict) else target[key[-1]]
+        if isinstance(current, dict):
+            current["value"] = str(value)
         else:
             target[key[-1]] = str(value)
-    return RuleSet.model_validate(document).with_lines(ruleset._lines)
+    try:
+        return RuleSet.model_validate(document).with_lines(ruleset._lines)
+    except ValidationError as error:
+        problems = "; ".join(str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors())
+        raise RuleError(f"{', '.join(values)}: {problems}") from None
+
+
+def _model_at(ruleset: RuleSet, key: KeyPath) -> Any:
+    """The part of the rule set at a key path (``("pots", "p", "keys")``), as the model holds it."""
+    found: Any = ruleset
+    for part in key:
+        if isinstance(part, int) or isinstance(found, dict):
+            found = found[part]
+        else:
+            found = getattr(found, "from_" if part == "from" else part)
+    return found
+
+
+def _document_of(found: Any) -> Any:
+    if isinstance(found, BaseModel):
+        return found.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+    if isinstance(found, list | tuple):
+        return [_document_of(item) for item in found]
+    return str(found) if isinstance(found, Decimal) else found
 
 
 def value_problem(kind: ValueKind, value: Decimal) -> str | None:
@@ -131,10 +161,12 @@ def value_problem(kind: ValueKind, value: Decimal) -> str | None:
     if abs(value) > MAX_EUROS:
         return f"{value} is more than {MAX_EUROS:,} euro".replace(",", ".")
     places = decimal_places(value)
-    if kind in (ValueKind.MONEY, ValueKind.STEP) and places > 2:
+    if kind in (ValueKind.MONEY, ValueKind.STEP, ValueKind.POT) and places > 2:
         return f"{value} is not a whole number of cents"
     if kind is ValueKind.STEP and value <= 0:
         return f"a rounding step must be more than 0, got {value}"
+    if kind is ValueKind.POT and value < 0:
+        return f"a pot's amount must be 0 or more, got {value}"
     if kind is ValueKind.WEIGHT and value <= 0:
         return f"a weight must be more than 0, got {value}"
     if kind is ValueKind.RATE and places > MAX_RATE_DECIMALS:

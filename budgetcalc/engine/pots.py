@@ -56,6 +56,8 @@ class PotResult:
     unallocated: Int64Array
     """Cents of the pot no area got, per scenario."""
     cents: Int64Array
+    reached: BoolArray
+    """Per scenario: a ceiling was passed and scaled down to (always True for a share or levy)."""
 
     @property
     def pool(self) -> Int64Array:
@@ -76,6 +78,7 @@ class PotResult:
             by_remainder=self.by_remainder[scenario],
             unallocated=self.unallocated[scenario : scenario + 1],
             cents=self.cents[scenario],
+            reached=self.reached[scenario : scenario + 1],
         )
 
 
@@ -123,6 +126,7 @@ def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[s
         by_remainder=bonus,
         unallocated=np.array([share.unallocated for share in results], dtype=np.int64),
         cents=cents,
+        reached=np.ones(rows, dtype=np.bool_),
     )
 
 
@@ -148,11 +152,17 @@ def _ceiling_or_levy(
     cents = np.zeros((rows, size), dtype=np.int64)
     state = np.zeros((rows, size), dtype=np.int64)
     bonus = np.zeros((rows, size), dtype=np.bool_)
-    free_pool, key_total, unallocated = [], [], []
+    free_pool, key_total, unallocated, reached_rows = [], [], [], []
     numerators = base.astype(object)
     for row in range(rows):
         total = int(base[row].sum())
         reached = pot.rule.kind is PotKind.LEVY or total > int(amount[row])
+        reached_rows.append(reached)
+        if pot.rule.kind is PotKind.LEVY and total < amount[row]:
+            raise AllocationError(
+                f"{name}: the levy of {int(amount[row]) / 100:,.2f} euro is more than the "
+                f"{total / 100:,.2f} euro of {', '.join(pot.rule.on)} it is levied on".replace(",", " ")
+            )
         if pot.rule.kind is PotKind.LEVY and total == 0 and amount[row] > 0:
             raise AllocationError(
                 f"{name}: the areas that pay have 0 in {', '.join(pot.rule.on)}: nothing to levy on"
@@ -182,6 +192,7 @@ def _ceiling_or_levy(
         by_remainder=bonus,
         unallocated=np.array(unallocated, dtype=np.int64),
         cents=cents,
+        reached=np.array(reached_rows, dtype=np.bool_),
     )
 
 
@@ -201,6 +212,12 @@ def _numerators(pot: PotPlan, values: Scenarios, rows: int) -> np.ndarray:
         return np.broadcast_to(np.where(pot.eligible, 1, 0).astype(object), (rows, size))
     counts = [np.where(pot.eligible, key.units, 0).astype(object) for key in pot.keys]
     totals = [int(count.sum()) for count in counts]
+    if len(totals) > 1 and 0 in totals and pot.eligible.any():
+        empty = pot.rule.keys[totals.index(0)].per
+        raise AllocationError(
+            f"pot '{pot.name}': its key '{empty}' is 0 for every area that takes part, so its share "
+            "cannot be weighed; fill in that column, or share by the other keys only"
+        )
     weights = [values.value(path) for path in pot.weight_paths]
     scale = max(weight.scale for weight in weights)
     found = np.zeros((rows, size), dtype=object)

@@ -65,11 +65,20 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
 def step_document(step: Step) -> dict[str, Any]:
     """One derivation step as JSON: ``type`` (``RateTerm``), then its fields; numbers as exact strings."""
     fields = {
-        key: str(value) if isinstance(value, Decimal) else value
-        for key, value in dataclasses.asdict(step).items()
-        if value is not None and value != ()
+        key: _exact(value) for key, value in dataclasses.asdict(step).items() if value not in (None, ())
     }
     return {"type": type(step).__name__, **fields}
+
+
+def _exact(value: Any) -> Any:
+    """Decimals as exact strings, also inside lists and dicts (a pot's keys)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _exact(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_exact(item) for item in value]
+    return value
 
 
 def render_json(allocation: Allocation, lang: Lang = "nl") -> bytes:

@@ -667,9 +667,11 @@ class RuleSet(Strict):
 
         parameters = rule_parameters(self)
         found = parameters.get(self.calibrate.value)
-        if found is None or found.kind not in (ValueKind.RATE, ValueKind.MONEY):
+        if found is None or found.kind not in (ValueKind.RATE, ValueKind.MONEY, ValueKind.POT):
             candidates = [
-                path for path, p in parameters.items() if p.kind in (ValueKind.RATE, ValueKind.MONEY)
+                path
+                for path, p in parameters.items()
+                if p.kind in (ValueKind.RATE, ValueKind.MONEY, ValueKind.POT)
             ]
             raise LocatedError(
                 f"'{self.calibrate.value}' is not a rate or amount of this rule set "
