@@ -195,14 +195,21 @@ def test_floors_and_caps_hold_where_the_pot_allows(
 
 
 @PROPERTY
-@given(COUNTS, st.lists(st.integers(0, 10**6), min_size=1, max_size=5))
-def test_many_pots_at_once_equal_single_allocations(counts: list[int], amounts: list[int]) -> None:
-    ruleset = rules(pot("amount = 1\nminimum = 0\n"))
+@given(
+    COUNTS, st.lists(st.integers(0, 10**6), min_size=1, max_size=5), st.sampled_from(["", "minimum = 0\n"])
+)
+def test_many_pots_at_once_equal_single_allocations(
+    counts: list[int], amounts: list[int], bound: str
+) -> None:
+    """Without bounds all scenarios are shared at once in int64; with a bound row by row: both must
+    equal single allocations, which the tests above hold to the Fraction oracle."""
+    ruleset = rules(pot("amount = 1\n" + bound))
     population = Population.from_frame(people(counts))
     result = evaluate(compile_plan(ruleset, population), {"pots.pot.amount": [str(a) for a in amounts]})
     for scenario, amount in enumerate(amounts):
-        single = allocate(population, rules(pot(f"amount = {amount}\nminimum = 0\n")))
+        single = allocate(population, rules(pot(f"amount = {amount}\n" + bound)))
         assert result.components["pot"][scenario].tolist() == single.cents("pot").tolist()
+        assert sum(result.components["pot"][scenario].tolist()) == amount * 100
 
 
 # --- a ceiling with proportional scale-down (Voorst) and a levy into a shared pot (De Zuidlanden) -------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from budgetcalc.errors import AllocationError
-from budgetcalc.exact import BoolArray, Int64Array
+from budgetcalc.exact import INT64_LIMIT, BoolArray, Int64Array
 from budgetcalc.ruleset.model import Leftover, Pot, PotKind, ShareBy
 
 if TYPE_CHECKING:
@@ -95,6 +95,27 @@ def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[s
     minimum = _per_row(values, f"{pot.path}.minimum", rows) if pot.rule.minimum is not None else None
     maximum = _per_row(values, f"{pot.path}.maximum", rows) if pot.rule.maximum is not None else None
     numerators = _numerators(pot, values, rows)
+    pool = amount - paid
+    if minimum is None and maximum is None:
+        shared = _share_rows_at_once(pot, plan, pool, step, numerators)
+        if shared is not None:
+            cents, bonus, free_pool, key_total, unallocated = shared
+            return PotResult(
+                name=pot.name,
+                rule=pot.rule,
+                eligible=pot.eligible,
+                amount=amount,
+                paid_first=paid,
+                step=step,
+                free_pool=free_pool,
+                key_total=key_total,
+                numerators=numerators,
+                state=np.zeros((rows, size), dtype=np.int64),
+                by_remainder=bonus,
+                unallocated=unallocated,
+                cents=cents,
+                reached=np.ones(rows, dtype=np.bool_),
+            )
     results = [
         _share_row(
             pot,
@@ -127,6 +148,47 @@ def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[s
         unallocated=np.array([share.unallocated for share in results], dtype=np.int64),
         cents=cents,
         reached=np.ones(rows, dtype=np.bool_),
+    )
+
+
+def _share_rows_at_once(
+    pot: PotPlan, plan: Plan, pool: Int64Array, step: Int64Array, numerators: np.ndarray
+) -> tuple[Int64Array, BoolArray, np.ndarray, np.ndarray, Int64Array] | None:
+    """Every scenario's shares at once, in int64, where no minimum or maximum applies and no product
+    can leave int64; None where the exact row-by-row path must do it. Returns cents, the areas that got
+    a step by remainder, the steps shared and the key total (per scenario), and what stays unallocated."""
+    keys = np.asarray(numerators)
+    if keys.size == 0 or (pool < 0).any():
+        return None  # the row-by-row path says what is wrong
+    steps, rest = np.divmod(pool, step)
+    largest = max((int(value) for value in keys.max(axis=1)), default=0)
+    totals = [int(value) for value in keys.sum(axis=1)]
+    if largest * int(steps.max(initial=0)) > INT64_LIMIT or max(totals, default=0) > INT64_LIMIT:
+        return None
+    counts = keys.astype(np.int64)
+    key_total = counts.sum(axis=1)
+    if ((key_total == 0) & (steps > 0)).any():
+        return None
+    divisor = np.where(key_total == 0, 1, key_total)[:, None]
+    shared = steps[:, None] * counts
+    floor, remainder = np.divmod(shared, divisor)
+    left = steps - floor.sum(axis=1)
+    bonus = np.zeros(shared.shape, dtype=np.bool_)
+    if pot.rule.leftover is Leftover.BY_REMAINDER:
+        rank = np.empty(plan.size, dtype=np.int64)
+        rank[plan.code_order] = np.arange(plan.size)
+        ordered = np.where(pot.eligible, remainder, -1)  # areas that take no part come last
+        order = np.lexsort((np.broadcast_to(rank, shared.shape), -ordered), axis=-1)
+        chosen = np.arange(plan.size)[None, :] < left[:, None]
+        np.put_along_axis(bonus, order, chosen, axis=-1)
+        left = np.zeros_like(left)
+    cents = (floor + bonus) * step[:, None]
+    return (
+        np.asarray(cents, dtype=np.int64),
+        bonus,
+        steps.astype(object),
+        key_total.astype(object),
+        np.asarray(left * step + rest, dtype=np.int64),
     )
 
 
@@ -209,7 +271,9 @@ def _numerators(pot: PotPlan, values: Scenarios, rows: int) -> np.ndarray:
     """
     size = len(pot.eligible)
     if pot.rule.share_by is ShareBy.EQUAL:
-        return np.broadcast_to(np.where(pot.eligible, 1, 0).astype(object), (rows, size))
+        return np.broadcast_to(np.where(pot.eligible, 1, 0).astype(np.int64), (rows, size))
+    if len(pot.keys) == 1:  # one key: its weight does not matter, the counts are the numerators
+        return np.broadcast_to(np.where(pot.eligible, pot.keys[0].units, 0).astype(np.int64), (rows, size))
     counts = [np.where(pot.eligible, key.units, 0).astype(object) for key in pot.keys]
     totals = [int(count.sum()) for count in counts]
     if len(totals) > 1 and 0 in totals and pot.eligible.any():
@@ -250,7 +314,8 @@ def _share_row(
     minimum_cents: int | None,
     maximum_cents: int | None,
 ) -> _Share:
-    """One scenario's shares."""
+    """One scenario's shares, in Python integers (exact at any size)."""
+    numerators = np.asarray(numerators).astype(object)
     name = f"pot '{pot.name}'"
     if pool_cents < 0:
         raise AllocationError(
