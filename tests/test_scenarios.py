@@ -322,3 +322,20 @@ def test_scenarios_as_a_dataframe_for_a_notebook() -> None:
     assert frame.loc[0, ["D01", "D02", "grand_total"]].tolist() == [10_000, 33_300, 43_300]
     assert frame.loc[1, ["D01", "D02", "grand_total"]].isna().all()
     assert "not a whole number of cents" in frame.loc[1, "error"]
+
+
+def test_a_scenario_isolated_after_an_overflow_is_computed_as_on_its_own() -> None:
+    """One column holds 1,000,000 and 0.0000000001: together they need ten decimals, at which the first
+    overflows; alone each fits, and the second is reported as a single allocation gives it."""
+    ruleset = rules("""
+        [components.c]
+        rate = 1
+        rounding = { step = 0.01, mode = "half_up" }
+    """)
+    people = population([100_000, 2])
+    result = evaluate(compile_plan(ruleset, people), {"components.c.rate": ["1000000", "0.0000000001"]})
+    for scenario, rate in enumerate(["1000000", "0.0000000001"]):
+        expected = single(people, ruleset, {"components.c.rate": Decimal(rate)})
+        assert expected is not None
+        assert scenario not in result.errors
+        assert result.total[scenario].tolist() == expected

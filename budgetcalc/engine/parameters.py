@@ -234,9 +234,10 @@ class Scenarios:
         return self.value(path).to_cents()
 
     def slice(self, start: int, stop: int) -> Scenarios:
-        """Scenarios ``start`` up to ``stop``."""
+        """Scenarios ``start`` up to ``stop``, each column at the fewest decimals its values need there: a
+        scenario isolated after a failure is computed as it would be on its own."""
         columns = {
-            path: Fixed(column.units[start:stop], column.scale) for path, column in self.columns.items()
+            path: _tightened(column.units[start:stop], column.scale) for path, column in self.columns.items()
         }
         return Scenarios(stop - start, columns, self.parameters)
 
@@ -252,6 +253,14 @@ class Scenarios:
                 if problem:
                     found[row] = f"{path}: {problem}"
         return found
+
+
+def _tightened(units: Int64Array, scale: int) -> Fixed:
+    """The same values with trailing zero decimals dropped where every value has them."""
+    while scale > 0 and units.size and not (units % 10).any():
+        units = units // 10
+        scale -= 1
+    return Fixed(units, scale)
 
 
 def constant(value: Decimal) -> Fixed:
