@@ -86,7 +86,7 @@ def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[s
     """Share the pot in every scenario of ``values``; a pot that cannot be shared is an error."""
     if pot.rule.kind is not PotKind.SHARE:
         return _ceiling_or_levy(pot, plan, values, components)
-    rows, size = values.size, plan.size
+    rows = values.size
     amount = np.broadcast_to(values.cents(f"{pot.path}.amount")[:, 0], (rows,)).copy()
     step = np.broadcast_to(values.cents(f"{pot.path}.step")[:, 0], (rows,)).copy()
     paid = np.zeros(rows, dtype=np.int64)
@@ -96,43 +96,14 @@ def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[s
     maximum = _per_row(values, f"{pot.path}.maximum", rows) if pot.rule.maximum is not None else None
     numerators = _numerators(pot, values, rows)
     pool = amount - paid
-    if minimum is None and maximum is None:
-        shared = _share_rows_at_once(pot, plan, pool, step, numerators)
-        if shared is not None:
-            cents, bonus, free_pool, key_total, unallocated = shared
-            return PotResult(
-                name=pot.name,
-                rule=pot.rule,
-                eligible=pot.eligible,
-                amount=amount,
-                paid_first=paid,
-                step=step,
-                free_pool=free_pool,
-                key_total=key_total,
-                numerators=numerators,
-                state=np.zeros((rows, size), dtype=np.int64),
-                by_remainder=bonus,
-                unallocated=unallocated,
-                cents=cents,
-                reached=np.ones(rows, dtype=np.bool_),
-            )
-    results = [
-        _share_row(
-            pot,
-            plan,
-            int(amount[row]) - int(paid[row]),
-            int(step[row]),
-            numerators[row],
-            None if minimum is None else int(minimum[row]),
-            None if maximum is None else int(maximum[row]),
-        )
-        for row in range(rows)
-    ]
-    cents = np.zeros((rows, size), dtype=np.int64)
-    state = np.zeros((rows, size), dtype=np.int64)
-    bonus = np.zeros((rows, size), dtype=np.bool_)
-    for row, share in enumerate(results):
-        cents[row], state[row], bonus[row] = share.cents, share.state, share.bonus
+    shared = (
+        _share_rows_at_once(pot, plan, pool, step, numerators)
+        if minimum is None and maximum is None
+        else None
+    )
+    if shared is None:
+        shared = _share_rows_one_by_one(pot, plan, pool, step, numerators, minimum, maximum)
+    cents, state, bonus, free_pool, key_total, unallocated = shared
     return PotResult(
         name=pot.name,
         rule=pot.rule,
@@ -140,23 +111,67 @@ def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[s
         amount=amount,
         paid_first=paid,
         step=step,
-        free_pool=np.array([share.free_pool for share in results], dtype=object),
-        key_total=np.array([share.key_total for share in results], dtype=object),
+        free_pool=free_pool,
+        key_total=key_total,
         numerators=numerators,
         state=state,
         by_remainder=bonus,
-        unallocated=np.array([share.unallocated for share in results], dtype=np.int64),
+        unallocated=unallocated,
         cents=cents,
         reached=np.ones(rows, dtype=np.bool_),
     )
 
 
+Shares = tuple[Int64Array, Int64Array, BoolArray, np.ndarray, np.ndarray, Int64Array]
+"""Per scenario and area: cents, state, one step by remainder; per scenario: steps shared, key total,
+cents unallocated."""
+
+
+def _share_rows_one_by_one(
+    pot: PotPlan,
+    plan: Plan,
+    pool: Int64Array,
+    step: Int64Array,
+    numerators: np.ndarray,
+    minimum: Int64Array | None,
+    maximum: Int64Array | None,
+) -> Shares:
+    """Every scenario's shares in Python integers, row by row: exact at any size, with water filling."""
+    results = [
+        _share_row(
+            pot,
+            plan,
+            int(pool[row]),
+            int(step[row]),
+            numerators[row],
+            None if minimum is None else int(minimum[row]),
+            None if maximum is None else int(maximum[row]),
+        )
+        for row in range(len(pool))
+    ]
+    shape = (len(pool), plan.size)
+    cents = np.zeros(shape, dtype=np.int64)
+    state = np.zeros(shape, dtype=np.int64)
+    bonus = np.zeros(shape, dtype=np.bool_)
+    for row, share in enumerate(results):
+        cents[row], state[row], bonus[row] = share.cents, share.state, share.bonus
+    return (
+        cents,
+        state,
+        bonus,
+        np.array([share.free_pool for share in results], dtype=object),
+        np.array([share.key_total for share in results], dtype=object),
+        np.array([share.unallocated for share in results], dtype=np.int64),
+    )
+
+
 def _share_rows_at_once(
     pot: PotPlan, plan: Plan, pool: Int64Array, step: Int64Array, numerators: np.ndarray
-) -> tuple[Int64Array, BoolArray, np.ndarray, np.ndarray, Int64Array] | None:
+) -> Shares | None:
     """Every scenario's shares at once, in int64, where no minimum or maximum applies and no product
     can leave int64; None where the exact row-by-row path must do it. Returns cents, the areas that got
-    a step by remainder, the steps shared and the key total (per scenario), and what stays unallocated."""
+    a step by remainder, the steps shared and the key total (per scenario), and what stays unallocated.
+    Where no bound applies, every area is shared in proportion (state 0)."""
     keys = np.asarray(numerators)
     if keys.size == 0 or (pool < 0).any():
         return None  # the row-by-row path says what is wrong
@@ -185,6 +200,7 @@ def _share_rows_at_once(
     cents = (floor + bonus) * step[:, None]
     return (
         np.asarray(cents, dtype=np.int64),
+        np.zeros(shared.shape, dtype=np.int64),
         bonus,
         steps.astype(object),
         key_total.astype(object),
