@@ -160,6 +160,8 @@ class ScaledDown(Step):
     by_remainder: bool
     step: int
     given_up: int
+    split: tuple[tuple[str, int], ...] = ()
+    """A levy split over its components: what each pays, in cents."""
 
 
 @dataclass(frozen=True)
@@ -333,6 +335,7 @@ class Deriver:
                 by_remainder,
                 step,
                 -cents,
+                tuple((part, int(paid[position])) for part, paid in pot.split.items()),
                 path=path,
                 line=line,
             )

@@ -220,9 +220,14 @@ class AreaExplainer:
                 return f"{head}: {label('not_reached', lang)}"
             kept = format_euro(step.base - step.given_up, lang)
             return f"{head}: {fraction}{kept}{remainder}" + (f"; −{given_up}" if step.given_up else "")
-        return f"{label('levy', lang)} {fraction}{given_up}{remainder}" + (
-            f"; −{given_up}" if step.given_up else ""
-        )
+        split = ""
+        if step.split:
+            paid = ", ".join(
+                f"{self.titles[part][:-2]} {format_euro(cents, lang)}" for part, cents in step.split
+            )
+            split = f" ({label('of_which', lang)} {paid})"
+        levied = f"{label('levy', lang)} {fraction}{given_up}{remainder}{split}"
+        return levied + (f"; −{given_up}" if step.given_up else "")
 
     def _total(self, steps: list[Step]) -> str:
         lang = self.lang

@@ -109,6 +109,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "not_reached": ("niet bereikt", "not reached"),
     "levy": ("afdracht", "levy"),
     "including": ("waarvan", "including"),
+    "of_which": ("waarvan", "of which"),
     # rounding modes
     "half_up": ("rekenkundig (helft naar boven)", "half up"),
     "half_even": ("bankiersafronding (helft naar even)", "half even"),

@@ -365,3 +365,50 @@ def test_a_ceiling_of_zero_is_reached_for_an_area_that_asked_nothing_too() -> No
     allocation = allocate(people([1, 1, 1]), rules(ceiling_rules([0, 100, 200], 0)))
     assert "niet bereikt" not in allocation.explain("D01")[-1]
     assert cents_of(allocation, "total") == {"D01": 0, "D02": 0, "D03": 0}
+
+
+def test_a_levy_split_over_its_components_in_proportion() -> None:
+    """De Zuidlanden 2012: a panel of 6,200 (panelbudget) + 3,900 (wijkbudget) paying 2,100 splits it
+    2,100 x 6,200 / 10,100 = 1,289.1089... and 2,100 x 3,900 / 10,100 = 810.8910...: 1,289.11 and 810.89."""
+    text = """
+    [components.panelbudget]
+    per_area = { D01 = 6200, D02 = 6200 }
+
+    [components.wijkbudget]
+    per_area = { D01 = 3900, D02 = 3900 }
+
+    [pots.solidariteitspot]
+    kind = "levy"
+    amount = 4200
+    on = ["panelbudget", "wijkbudget"]
+    split = "pro_rata"
+    """
+    allocation = allocate(people([1, 1]), rules(text))
+    pot_result = allocation.pots[0]
+    assert pot_result.split["panelbudget"].tolist() == [128_911, 128_911]
+    assert pot_result.split["wijkbudget"].tolist() == [81_089, 81_089]
+    assert "waarvan panelbudget € 1.289,11, wijkbudget € 810,89" in allocation.explain("D01")[-1]
+
+
+@PROPERTY
+@given(
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)), min_size=1, max_size=6),
+    st.integers(0, 10**4),
+)
+def test_a_levy_split_adds_up_to_each_areas_levy(budgets: list[tuple[int, int]], amount: int) -> None:
+    if amount * 100 > sum(a + b for a, b in budgets):
+        return  # refused: tested above
+    codes = [f"D{n:02d}" for n in range(1, len(budgets) + 1)]
+    first = ", ".join(f"{code} = {a / 100:.2f}" for code, (a, _) in zip(codes, budgets, strict=True))
+    second = ", ".join(f"{code} = {b / 100:.2f}" for code, (_, b) in zip(codes, budgets, strict=True))
+    text = (
+        f"[components.a]\nper_area = {{ {first} }}\n[components.b]\nper_area = {{ {second} }}\n"
+        f'[pots.l]\nkind = "levy"\namount = {amount}\non = ["a", "b"]\nsplit = "pro_rata"\n'
+    )
+    allocation = allocate(people([1] * len(budgets), codes), rules(text))
+    levy = [-value for value in allocation.cents("l").tolist()]
+    split = allocation.pots[0].split
+    for index, (a, b) in enumerate(budgets):
+        assert split["a"][index] + split["b"][index] == levy[index]
+        if a + b:
+            assert abs(split["a"][index] - Fraction(levy[index] * a, a + b)) < 1

@@ -11,14 +11,14 @@ which is exact and ends after at most one round per area.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import INT64_LIMIT, BoolArray, Int64Array
-from budgetcalc.ruleset.model import Leftover, Pot, PotKind, ShareBy
+from budgetcalc.ruleset.model import Leftover, LevySplit, Pot, PotKind, ShareBy
 
 if TYPE_CHECKING:
     from budgetcalc.engine.parameters import Scenarios
@@ -58,6 +58,8 @@ class PotResult:
     cents: Int64Array
     reached: BoolArray
     """Per scenario: a ceiling was passed and scaled down to (always True for a share or levy)."""
+    split: dict[str, Int64Array] = field(default_factory=dict)
+    """A levy split over its components (``split = "pro_rata"``): each component's part, in cents."""
 
     @property
     def pool(self) -> Int64Array:
@@ -79,6 +81,7 @@ class PotResult:
             unallocated=self.unallocated[scenario : scenario + 1],
             cents=self.cents[scenario],
             reached=self.reached[scenario : scenario + 1],
+            split={name: cents[scenario] for name, cents in self.split.items()},
         )
 
 
@@ -271,7 +274,25 @@ def _ceiling_or_levy(
         unallocated=np.array(unallocated, dtype=np.int64),
         cents=cents,
         reached=np.array(reached_rows, dtype=np.bool_),
+        split=_levy_split(pot, components, -cents) if pot.rule.split is LevySplit.PRO_RATA else {},
     )
+
+
+def _levy_split(pot: PotPlan, components: dict[str, Int64Array], levy: Int64Array) -> dict[str, Int64Array]:
+    """Each area's levy over the components it is levied on, in proportion to their amounts: exact in
+    Python integers per area, the cents left going to the largest remainders (ties in the order of ``on``)."""
+    names = list(pot.rule.on)
+    parts = np.stack([np.where(pot.eligible, components[name], 0) for name in names]).astype(object)
+    base = parts.sum(axis=0)
+    divisor = np.where(base == 0, 1, base)
+    shared = parts * levy.astype(object)
+    floor, remainder = shared // divisor, shared % divisor
+    left = levy.astype(object) - floor.sum(axis=0)
+    ranked = np.argsort(-remainder, axis=0, kind="stable")  # per area, components by remainder, then ``on``
+    extra = np.zeros(parts.shape, dtype=np.int64)
+    for rank in range(len(names)):
+        np.put_along_axis(extra, ranked[rank : rank + 1], (left > rank).astype(np.int64)[None], axis=0)
+    return {name: np.asarray(floor[index] + extra[index], dtype=np.int64) for index, name in enumerate(names)}
 
 
 def _per_row(values: Scenarios, path: str, rows: int) -> Int64Array:

@@ -404,6 +404,14 @@ class PotKind(StrEnum):
     """Every area pays a share of the amount, in proportion to its components in ``on`` (a solidarity pot)."""
 
 
+class LevySplit(StrEnum):
+    """How an area's levy is split over the components it is levied on."""
+
+    PRO_RATA = "pro_rata"
+    """Each component pays in proportion to its amount (cents by largest remainder, ties in the order of
+    ``on``): the net of every component is shown."""
+
+
 class Pot(Strict):
     """A pot (``[pots.NAME]``): an amount, the areas that take part, and what is done with it.
 
@@ -423,6 +431,7 @@ class Pot(Strict):
     keys: list[ShareKey] = Field(default_factory=lambda: [ShareKey()])
     step: Amount = Amount(value=CENT)
     leftover: Leftover = Leftover.BY_REMAINDER
+    split: LevySplit | None = None
     minimum: Money | None = None
     maximum: Money | None = None
     note: LongText | None = None
@@ -453,6 +462,8 @@ class Pot(Strict):
             wrong = sorted({"minus", "share_by", "keys", "minimum", "maximum"} & self.model_fields_set)
             if wrong:
                 raise ValueError(f"{', '.join(wrong)} go with a shared pot, not with a {self.kind.value}")
+        if self.split is not None and self.kind is not PotKind.LEVY:
+            raise ValueError("'split' goes with a levy (kind = \"levy\")")
         check_bounds(self.minimum, self.maximum, Rounding(step=self.step, mode=RoundingMode.DOWN))
         return self
 
