@@ -412,3 +412,51 @@ def test_a_levy_split_adds_up_to_each_areas_levy(budgets: list[tuple[int, int]],
         assert split["a"][index] + split["b"][index] == levy[index]
         if a + b:
             assert abs(split["a"][index] - Fraction(levy[index] * a, a + b)) < 1
+
+
+@PROPERTY
+@given(
+    COUNTS,
+    st.lists(st.integers(0, 10**5), min_size=1, max_size=5),
+    st.integers(0, 3_000),
+    st.integers(0, 3_000),
+    st.sampled_from(["1", "0.01", "100"]),
+)
+def test_scenarios_at_once_share_as_the_exact_row_by_row_path(
+    counts: list[int], amounts: list[int], low: int, extra: int, step: str
+) -> None:
+    """The int64 water filling for all scenarios at once gives what the row-by-row Python path gives
+    (itself held to the Fraction oracle above), scenario by scenario, or both refuse."""
+    import budgetcalc.engine.pots as pots
+
+    lines = f"amount = 1\nminimum = {low}\nmaximum = {low + extra}\nstep = {step}\n"
+    try:
+        ruleset = rules(pot(lines))
+    except RuleError:
+        return  # bounds not on the step: refused by the rule language
+    plan = compile_plan(ruleset, Population.from_frame(people(counts)))
+    values = {"pots.pot.amount": [str(amount) for amount in amounts]}
+    at_once = evaluate(plan, values)
+    original = pots._share_rows_at_once
+    try:
+        pots._share_rows_at_once = lambda *arguments: None  # type: ignore[assignment]
+        row_by_row = evaluate(plan, values)
+    finally:
+        pots._share_rows_at_once = original
+    assert sorted(at_once.errors) == sorted(row_by_row.errors)
+    assert at_once.components["pot"].tolist() == row_by_row.components["pot"].tolist()
+
+
+def test_the_water_filling_is_done_at_once_for_many_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
+    import budgetcalc.engine.pots as pots
+
+    calls: list[int] = []
+    original = pots._share_row
+    monkeypatch.setattr(pots, "_share_row", lambda *arguments: calls.append(1) or original(*arguments))
+    plan = compile_plan(
+        rules(pot("amount = 1000\nminimum = 100\nmaximum = 400\n")),
+        Population.from_frame(people([1, 50, 300, 900])),
+    )
+    result = evaluate(plan, {"pots.pot.amount": ["1000", "1200", "1500"]})
+    assert not calls and not result.errors
+    assert [sum(row) for row in result.components["pot"].tolist()] == [100_000, 120_000, 150_000]

@@ -99,11 +99,7 @@ def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[s
     maximum = _per_row(values, f"{pot.path}.maximum", rows) if pot.rule.maximum is not None else None
     numerators = _numerators(pot, values, rows)
     pool = amount - paid
-    shared = (
-        _share_rows_at_once(pot, plan, pool, step, numerators)
-        if minimum is None and maximum is None
-        else None
-    )
+    shared = _share_rows_at_once(pot, plan, pool, step, numerators, minimum, maximum)
     if shared is None:
         shared = _share_rows_one_by_one(pot, plan, pool, step, numerators, minimum, maximum)
     cents, state, bonus, free_pool, key_total, unallocated = shared
@@ -169,43 +165,95 @@ def _share_rows_one_by_one(
 
 
 def _share_rows_at_once(
-    pot: PotPlan, plan: Plan, pool: Int64Array, step: Int64Array, numerators: np.ndarray
+    pot: PotPlan,
+    plan: Plan,
+    pool: Int64Array,
+    step: Int64Array,
+    numerators: np.ndarray,
+    minimum: Int64Array | None = None,
+    maximum: Int64Array | None = None,
 ) -> Shares | None:
-    """Every scenario's shares at once, in int64, where no minimum or maximum applies and no product
-    can leave int64; None where the exact row-by-row path must do it. Returns cents, the areas that got
-    a step by remainder, the steps shared and the key total (per scenario), and what stays unallocated.
-    Where no bound applies, every area is shared in proportion (state 0)."""
+    """Every scenario's shares at once in int64, the water filling of a minimum or maximum done for all
+    scenarios in step (the same rounds as :func:`_share_row`, each scenario stopping when stable); None
+    where a product could leave int64 or a scenario cannot be shared, for the exact row-by-row path
+    (which also words the error). Returns what :data:`Shares` says."""
     keys = np.asarray(numerators)
     if keys.size == 0 or (pool < 0).any():
-        return None  # the row-by-row path says what is wrong
+        return None
+    rows, size = keys.shape
+    eligible = np.broadcast_to(pot.eligible, (rows, size))
     steps, rest = np.divmod(pool, step)
+    low = np.broadcast_to(minimum // step if minimum is not None else np.zeros(rows, np.int64), (rows,))
+    high = None if maximum is None else np.broadcast_to(maximum // step, (rows,))
     largest = max((int(value) for value in keys.max(axis=1)), default=0)
-    totals = [int(value) for value in keys.sum(axis=1)]
-    if largest * int(steps.max(initial=0)) > INT64_LIMIT or max(totals, default=0) > INT64_LIMIT:
+    total = max((int(value) for value in keys.sum(axis=1)), default=0)
+    bound = max(
+        int(steps.max(initial=0)),
+        int(low.max(initial=0)),
+        int(high.max(initial=0)) if high is not None else 0,
+    )
+    if (largest + 1) * (bound + 1) > INT64_LIMIT or (total + 1) * (bound + 1) * 2 > INT64_LIMIT:
         return None
-    counts = keys.astype(np.int64)
-    key_total = counts.sum(axis=1)
-    if ((key_total == 0) & (steps > 0)).any():
-        return None
+    if (low * eligible.sum(axis=1) > steps).any():
+        return None  # a minimum the pot cannot pay: the row-by-row path says so
+    counts = np.where(eligible, keys.astype(np.int64), 0)
+    free = eligible.copy()
+    fixed = np.zeros((rows, size), dtype=np.int64)
+    state = np.zeros((rows, size), dtype=np.int64)
+    active = np.ones(rows, dtype=np.bool_)
+    for _ in range(size + 1):
+        free_pool = steps - np.where(free, 0, fixed).sum(axis=1)
+        key_total = np.where(free, counts, 0).sum(axis=1)
+        empty = active & (key_total == 0)  # what is left free has key 0: its share is 0, or the minimum
+        if (empty & free.any(axis=1) & ~(eligible & ~free).any(axis=1) & (free_pool > 0) & (low == 0)).any():
+            return None  # nothing to share by: the row-by-row path says so
+        at_low = free & (empty & (low > 0))[:, None]
+        fixed = np.where(at_low, low[:, None], fixed)
+        state = np.where(at_low, AT_MINIMUM, state)
+        free &= ~at_low
+        active &= ~empty
+        exact = counts * free_pool[:, None]  # an area's exact share is exact / key_total steps
+        ceiling = (high * key_total)[:, None] if high is not None else None
+        over = free & (exact > ceiling) if ceiling is not None else np.zeros_like(free)
+        under = free & (exact < (low * key_total)[:, None])
+        over &= active[:, None]
+        under &= active[:, None]
+        changing = over.any(axis=1) | under.any(axis=1)
+        if not changing.any():
+            break
+        high_total = high * key_total if high is not None else np.zeros(rows, np.int64)
+        excess = np.where(over, exact, 0).sum(axis=1) - high_total * over.sum(axis=1)
+        deficit = (low * key_total) * under.sum(axis=1) - np.where(under, exact, 0).sum(axis=1)
+        cap_rows = over.any(axis=1) & (excess >= deficit)
+        capped = over & cap_rows[:, None]
+        floored = under & (changing & ~cap_rows)[:, None]
+        if high is not None:
+            fixed = np.where(capped, high[:, None], fixed)
+        fixed = np.where(floored, low[:, None], fixed)
+        state = np.where(capped, AT_MAXIMUM, np.where(floored, AT_MINIMUM, state))
+        free &= ~(capped | floored)
+        active &= changing
+    free_pool = steps - np.where(free, 0, fixed).sum(axis=1)
+    key_total = np.where(free, counts, 0).sum(axis=1)
     divisor = np.where(key_total == 0, 1, key_total)[:, None]
-    shared = steps[:, None] * counts
-    floor, remainder = np.divmod(shared, divisor)
-    left = steps - floor.sum(axis=1)
-    bonus = np.zeros(shared.shape, dtype=np.bool_)
+    floor, remainder = np.divmod(counts * free_pool[:, None], divisor)
+    units = np.where(free, floor, np.where(eligible, fixed, 0))
+    left = steps - units.sum(axis=1)
+    bonus = np.zeros((rows, size), dtype=np.bool_)
     if pot.rule.leftover is Leftover.BY_REMAINDER:
-        rank = np.empty(plan.size, dtype=np.int64)
-        rank[plan.code_order] = np.arange(plan.size)
-        ordered = np.where(pot.eligible, remainder, -1)  # areas that take no part come last
-        order = np.lexsort((np.broadcast_to(rank, shared.shape), -ordered), axis=-1)
-        chosen = np.arange(plan.size)[None, :] < left[:, None]
-        np.put_along_axis(bonus, order, chosen, axis=-1)
-        left = np.zeros_like(left)
-    cents = (floor + bonus) * step[:, None]
+        rank = np.empty(size, dtype=np.int64)
+        rank[plan.code_order] = np.arange(size)
+        ordered = np.where(free, remainder, -1)  # only areas shared in proportion take a step more
+        order = np.lexsort((np.broadcast_to(rank, (rows, size)), -ordered), axis=-1)
+        takes = (np.arange(size)[None, :] < left[:, None]) & (key_total > 0)[:, None]
+        np.put_along_axis(bonus, order, takes, axis=-1)
+        left = np.where(key_total > 0, 0, left)
+    cents = (units + bonus) * step[:, None]
     return (
         np.asarray(cents, dtype=np.int64),
-        np.zeros(shared.shape, dtype=np.int64),
+        state,
         bonus,
-        steps.astype(object),
+        free_pool.astype(object),
         key_total.astype(object),
         np.asarray(left * step + rest, dtype=np.int64),
     )
