@@ -339,3 +339,16 @@ def test_a_scenario_isolated_after_an_overflow_is_computed_as_on_its_own() -> No
         assert expected is not None
         assert scenario not in result.errors
         assert result.total[scenario].tolist() == expected
+
+
+def test_a_value_too_large_or_too_fine_fails_only_its_scenario() -> None:
+    ruleset = rules("""
+        [components.inwoners]
+        rate = 1.25
+    """)
+    rates = ["1", "1e20", "0.0000000000000000001", "2"]
+    result = evaluate(compile_plan(ruleset, population([100, 200])), {"components.inwoners.rate": rates})
+    assert sorted(result.errors) == [1, 2]
+    assert "more than 1.000.000.000.000 euro" in str(result.errors[1])
+    assert "too many decimals" in str(result.errors[2])
+    assert result.total[0].tolist() == [10_000, 20_000] and result.total[3].tolist() == [20_000, 40_000]

@@ -17,7 +17,7 @@ A scenario overrides some of these values; every other value is the rule file's 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -185,6 +185,9 @@ class Scenarios:
     columns: Mapping[str, Fixed]
     """Overridden paths: exact values of shape (S, 1), one row per scenario."""
     parameters: Mapping[str, Parameter]
+    invalid: Mapping[int, str] = field(default_factory=dict)
+    """Scenarios given a value that does not fit its kind (too large, too many decimals): reported as
+    failed, computed with the rule file's own value in its place."""
 
     @classmethod
     def of(
@@ -211,6 +214,7 @@ class Scenarios:
             raise RuleError(f"scenario values of different lengths: {sorted(lengths)}")
         size = lengths.pop() if lengths else 1
         columns = {}
+        invalid: dict[int, str] = {}
         for path, column in given.items():
             parameter = parameters.get(path)
             if parameter is None:
@@ -219,8 +223,14 @@ class Scenarios:
                 row = list(column)
             else:
                 row = [column] * size
-            columns[path] = _exact_column(parameter, [_decimal(value, path) for value in row])
-        return cls(size, columns, parameters)
+            exact = [_decimal(value, path) for value in row]
+            for number, value in enumerate(exact):
+                problem = value_problem(parameter.kind, value)
+                if problem:
+                    invalid.setdefault(number, f"{path}: {problem}")
+                    exact[number] = parameter.value
+            columns[path] = _exact_column(parameter, exact)
+        return cls(size, columns, parameters, invalid)
 
     def value(self, path: str) -> Fixed:
         """The values at ``path`` for every scenario, shape (S, 1) or (1, 1) where not overridden."""
@@ -239,11 +249,12 @@ class Scenarios:
         columns = {
             path: _tightened(column.units[start:stop], column.scale) for path, column in self.columns.items()
         }
-        return Scenarios(stop - start, columns, self.parameters)
+        invalid = {row - start: problem for row, problem in self.invalid.items() if start <= row < stop}
+        return Scenarios(stop - start, columns, self.parameters, invalid)
 
     def problems(self) -> dict[int, str]:
         """Per scenario, the first value that does not fit its kind (for the scenarios that have one)."""
-        found: dict[int, str] = {}
+        found: dict[int, str] = dict(self.invalid)
         for path, column in self.columns.items():
             kind = self.parameters[path].kind
             for row, units in enumerate(column.units[:, 0].tolist()):
