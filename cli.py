@@ -17,6 +17,8 @@ from typer.core import TyperArgument, TyperGroup
 
 if TYPE_CHECKING:
     from budgetcalc.allocation import Allocation
+    from budgetcalc.inputs import PopulationOptions
+    from budgetcalc.ruleset.model import Calibration, RuleSet
 
 app = typer.Typer(
     name="budgetcalc",
@@ -95,6 +97,65 @@ def _fail(message: object) -> NoReturn:
     raise typer.Exit(2)
 
 
+PopulationArgument = Annotated[Path, typer.Argument(help="Population spreadsheet (.xlsx, .xlsm or .csv).")]
+RulesOption = Annotated[Path, typer.Option("--rules", "-r", help="Rule file (.toml).")]
+KindOption = Annotated[
+    str | None, typer.Option("--kind", help="Kind for areas the file gives none (wijk, dorp, ...).")
+]
+SheetOption = Annotated[str | None, typer.Option("--sheet", help="Worksheet to read; default the first.")]
+LevelOption = Annotated[
+    str | None, typer.Option("--level", help="Keep one CBS level: gemeente, wijk or buurt.")
+]
+MunicipalityOption = Annotated[
+    str | None, typer.Option("--municipality", help="Keep one municipality: code (GM0080) or name.")
+]
+ColumnOption = Annotated[
+    list[str] | None,
+    typer.Option("--column", help='Map a field to your header: inhabitants="Aantal personen". Repeatable.'),
+]
+ColumnsOption = Annotated[
+    Path | None, typer.Option("--columns", help='Column mapping file (TOML lines: field = "header").')
+]
+SkipSuppressedOption = Annotated[
+    bool, typer.Option("--skip-suppressed", help="Leave out areas whose inhabitants CBS suppressed ('.').")
+]
+AllowOtherOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-other-municipality",
+        help="Apply the rules to areas of another municipality than the rule file's, on purpose.",
+    ),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a value: PATH=VALUE (see 'budgetcalc params'). Repeatable."),
+]
+
+
+def _population_options(
+    sheet: str | None,
+    kind: str | None,
+    level: str | None,
+    municipality: str | None,
+    column: list[str] | None,
+    columns: Path | None,
+    skip_suppressed: bool,
+    allow_other_municipality: bool,
+) -> PopulationOptions:
+    from budgetcalc.inputs import PopulationOptions
+
+    return PopulationOptions(
+        sheet,
+        kind,
+        level,
+        municipality,
+        tuple(column or ()),
+        columns,
+        skip_suppressed,
+        allow_other_municipality,
+    )
+
+
 @app.command(
     epilog="Example:\n\n"
     "  budgetcalc allocate data/leeuwarden-wijken-2024.xlsx --rules rules/leeuwarden-2015.toml "
@@ -103,8 +164,8 @@ def _fail(message: object) -> NoReturn:
     "--rules rules/sportakkoord-2019.toml --output sportakkoord.csv"
 )
 def allocate(
-    population: Annotated[Path, typer.Argument(help="Population spreadsheet (.xlsx, .xlsm or .csv).")],
-    rules: Annotated[Path, typer.Option("--rules", "-r", help="Rule file (.toml).")],
+    population: PopulationArgument,
+    rules: RulesOption,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Report file; default RULES-NAME.FORMAT here.")
     ] = None,
@@ -112,46 +173,21 @@ def allocate(
         Format | None, typer.Option("--format", "-f", help="Report format; default from --output, else xlsx.")
     ] = None,
     lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.nl,
-    kind: Annotated[
-        str | None, typer.Option("--kind", help="Kind for areas the file gives none (wijk, dorp, ...).")
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Worksheet to read; default the first.")
-    ] = None,
-    level: Annotated[
-        str | None, typer.Option("--level", help="Keep one CBS level: gemeente, wijk or buurt.")
-    ] = None,
-    municipality: Annotated[
-        str | None, typer.Option("--municipality", help="Keep one municipality: code (GM0080) or name.")
-    ] = None,
-    column: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--column", help='Map a field to your header: inhabitants="Aantal personen". Repeatable.'
-        ),
-    ] = None,
-    columns: Annotated[
-        Path | None, typer.Option("--columns", help='Column mapping file (TOML lines: field = "header").')
-    ] = None,
-    skip_suppressed: Annotated[
-        bool,
-        typer.Option("--skip-suppressed", help="Leave out areas whose inhabitants CBS suppressed ('.')."),
-    ] = False,
-    allow_other_municipality: Annotated[
-        bool,
-        typer.Option(
-            "--allow-other-municipality",
-            help="Apply the rules to areas of another municipality than the rule file's, on purpose.",
-        ),
-    ] = False,
+    kind: KindOption = None,
+    sheet: SheetOption = None,
+    level: LevelOption = None,
+    municipality: MunicipalityOption = None,
+    column: ColumnOption = None,
+    columns: ColumnsOption = None,
+    skip_suppressed: SkipSuppressedOption = False,
+    allow_other_municipality: AllowOtherOption = False,
+    overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
     """Compute every area's budget and write the allocation report."""
     from budgetcalc import allocate as run_allocation
-    from budgetcalc import load_ruleset
     from budgetcalc.errors import OutputError
-    from budgetcalc.reading import load_column_file, parse_column_options, read_population
-    from budgetcalc.reading.mapping import check_fields
+    from budgetcalc.inputs import read_inputs
     from budgetcalc.report import ReportFormat, check_target, write_report
 
     def run() -> None:
@@ -163,27 +199,105 @@ def allocate(
         if output is not None and output.suffix.lower() != f".{chosen}":
             raise OutputError(f"the file name does not end in .{chosen}", file=output)
         check_target(target, force=force, protected=inputs)
-        ruleset = load_ruleset(rules)
-        from_file = load_column_file(columns) if columns else {}
-        from_options = parse_column_options(column or [])
-        check_fields(from_file, ruleset.columns(), file=columns)
-        check_fields(from_options, ruleset.columns())
-        people = read_population(
-            population,
-            sheet=sheet,
-            kind=kind,
-            level=level,
-            municipality=municipality,
-            columns={**from_file, **from_options},
-            skip_suppressed=skip_suppressed,
-            ruleset=None if allow_other_municipality else ruleset,
+        options = _population_options(
+            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
         )
+        ruleset, people = read_inputs(population, rules, options, overrides or ())
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
         write_report(result, target, ReportFormat(chosen), lang.value, force=force, protected=inputs)
         _print_summary(result, lang.value)
         _say(("Rapport geschreven: " if lang is Language.nl else "Report written: ") + str(target))
 
     _user_errors(run)
+
+
+@app.command(epilog="Example:\n\n  budgetcalc params rules/leeuwarden-2015.toml")
+def params(rules: Annotated[Path, typer.Argument(help="Rule file (.toml).")]) -> None:
+    """List every value of a rule file by its path, to override with --set: PATH = VALUE  # note."""
+    from budgetcalc.inputs import parameter_lines
+    from budgetcalc.ruleset import load_ruleset
+
+    def run() -> None:
+        for line in parameter_lines(load_ruleset(rules)):
+            _say(line)
+
+    _user_errors(run)
+
+
+@app.command(
+    epilog="Example:\n\n  budgetcalc calibrate data/leeuwarden-wijken-2024.csv "
+    "--rules rules/leeuwarden-2015.toml "
+    "--vary components.wijk_dorpsbudget.staffel.brackets[5].rate --envelope 900000"
+)
+def calibrate(
+    population: PopulationArgument,
+    rules: RulesOption,
+    vary: Annotated[str, typer.Option("--vary", help="The path of the rate or amount to find.")],
+    envelope: Annotated[str, typer.Option("--envelope", help="The budget the total may not pass, in euros.")],
+    precision: Annotated[
+        str, typer.Option("--precision", help="The value is a whole multiple of this (default 0.01).")
+    ] = "0.01",
+    kind: KindOption = None,
+    sheet: SheetOption = None,
+    level: LevelOption = None,
+    municipality: MunicipalityOption = None,
+    column: ColumnOption = None,
+    columns: ColumnsOption = None,
+    skip_suppressed: SkipSuppressedOption = False,
+    allow_other_municipality: AllowOtherOption = False,
+    overrides: SetOption = None,
+) -> None:
+    """Find the value at a path whose total, after the rule's rounding, comes closest to the envelope
+    without passing it; print PATH = VALUE, the total, what is left, and what one step more would spend."""
+    from budgetcalc.engine.calibrate import calibrate as find_value
+    from budgetcalc.engine.plan import compile_plan
+    from budgetcalc.inputs import read_inputs
+    from budgetcalc.money import format_euro
+    from budgetcalc.ruleset.model import Calibration
+    from budgetcalc.scope import require_scope
+
+    def run() -> None:
+        options = _population_options(
+            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+        )
+        ruleset, people = read_inputs(population, rules, options, overrides or ())
+        require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
+        calibration = _calibration(Calibration, vary, envelope, precision, ruleset)
+        found = find_value(compile_plan(ruleset, people), calibration)
+        _say(f"{found.path} = {found.value}")
+        _say(f"total: {format_euro(found.spends, 'en')} of {format_euro(found.budget, 'en')}")
+        _say(f"left: {format_euro(found.budget - found.spends, 'en')}")
+        following = (
+            "cannot be computed" if found.next_spends is None else format_euro(found.next_spends, "en")
+        )
+        _say(f"one step more ({found.value + calibration.precision.value}): {following}")
+
+    _user_errors(run)
+
+
+def _calibration(
+    model: type[Calibration], vary: str, envelope: str, precision: str, ruleset: RuleSet
+) -> Calibration:
+    """The calibration the options ask for, checked as a rule file's [calibrate] would be."""
+    from pydantic import ValidationError
+
+    from budgetcalc.engine.parameters import ValueKind, rule_parameters
+    from budgetcalc.errors import RuleError
+
+    parameters = rule_parameters(ruleset)
+    found = parameters.get(vary)
+    if found is None or found.kind not in (ValueKind.RATE, ValueKind.MONEY, ValueKind.POT):
+        choices = [
+            p for p, v in parameters.items() if v.kind in (ValueKind.RATE, ValueKind.MONEY, ValueKind.POT)
+        ]
+        raise RuleError(
+            f"--vary {vary}: not a rate or amount of this rule set (these are: {', '.join(choices)})"
+        )
+    try:
+        return model.model_validate({"value": vary, "spend": envelope, "precision": precision})
+    except ValidationError as error:
+        problems = "; ".join(str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors())
+        raise RuleError(f"--envelope/--precision: {problems}") from None
 
 
 def _choose_format(output: Path | None, report_format: Format | None) -> str:

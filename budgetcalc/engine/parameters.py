@@ -121,7 +121,7 @@ def with_values(ruleset: RuleSet, values: Mapping[str, Decimal]) -> RuleSet:
         target: Any = document
         for depth, part in enumerate(key[:-1]):
             if isinstance(target, dict) and part not in target:  # left out as a default: write it out
-                target[part] = _document_of(_model_at(ruleset, key[: depth + 1]))
+                target[part] = _document_of(model_at(ruleset, key[: depth + 1]))
             target = target[part]
         current = target.get(key[-1]) if isinstance(target, dict) else target[key[-1]]
         if isinstance(current, dict):
@@ -135,7 +135,7 @@ def with_values(ruleset: RuleSet, values: Mapping[str, Decimal]) -> RuleSet:
         raise RuleError(f"{', '.join(values)}: {problems}") from None
 
 
-def _model_at(ruleset: RuleSet, key: KeyPath) -> Any:
+def model_at(ruleset: RuleSet, key: KeyPath) -> Any:
     """The part of the rule set at a key path (``("pots", "p", "keys")``), as the model holds it."""
     found: Any = ruleset
     for part in key:

@@ -1,0 +1,117 @@
+"""What every command reads: a rule file (with any ``--set PATH=VALUE`` overrides) and a population file
+with its column mappings and selection, checked against each other."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from budgetcalc.errors import RuleError
+from budgetcalc.population import Population
+from budgetcalc.ruleset.model import RuleSet
+
+
+@dataclass(frozen=True)
+class PopulationOptions:
+    """How to read the population file: the options ``allocate`` and the scenario commands share."""
+
+    sheet: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    municipality: str | None = None
+    column_options: Sequence[str] = ()
+    columns_file: Path | None = None
+    skip_suppressed: bool = False
+    allow_other_municipality: bool = False
+
+
+def parse_overrides(options: Sequence[str]) -> dict[str, Decimal]:
+    """``--set PATH=VALUE`` options as ``{path: Decimal}``; a malformed one is an error naming it."""
+    found: dict[str, Decimal] = {}
+    for option in options:
+        path, separator, value = option.partition("=")
+        path, value = path.strip(), value.strip()
+        if not separator or not path or not value:
+            raise RuleError(
+                f"--set expects PATH=VALUE, e.g. components.dorpsbudget.rate=1.75; got '{option}'"
+            )
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise RuleError(f"--set {path}: expected a number, got '{value}'") from None
+        if not number.is_finite():
+            raise RuleError(f"--set {path}: expected a finite number, got '{value}'")
+        found[path] = number
+    return found
+
+
+def apply_overrides(ruleset: RuleSet, overrides: dict[str, Decimal]) -> RuleSet:
+    """The rule set with the overridden values, validated like the rule file itself; its name says which
+    values were changed, so every report shows it is a scenario."""
+    if not overrides:
+        return ruleset
+    from budgetcalc.engine.parameters import rule_parameters, with_values
+
+    parameters = rule_parameters(ruleset)
+    unknown = [path for path in overrides if path not in parameters]
+    if unknown:
+        from budgetcalc.engine.parameters import Scenarios
+
+        Scenarios.of(parameters, {unknown[0]: [Decimal(0)]})  # raises the error with a suggestion
+    changed = with_values(ruleset, overrides)
+    shown = ", ".join(f"{path} = {value}" for path, value in overrides.items())
+    name = f"{changed.name} [scenario: {shown}]"
+    return RuleSet.model_validate({**changed.document(), "name": name[:500]}).with_lines(ruleset._lines)
+
+
+def read_inputs(
+    population_file: Path, rules_file: Path, options: PopulationOptions, overrides: Sequence[str] = ()
+) -> tuple[RuleSet, Population]:
+    """The rule set (with overrides) and the population read for it, as the commands do."""
+    from budgetcalc.reading import load_column_file, parse_column_options, read_population
+    from budgetcalc.reading.mapping import check_fields
+    from budgetcalc.ruleset import load_ruleset
+
+    ruleset = apply_overrides(load_ruleset(rules_file), parse_overrides(overrides))
+    from_file = load_column_file(options.columns_file) if options.columns_file else {}
+    from_options = parse_column_options(options.column_options)
+    check_fields(from_file, ruleset.columns(), file=options.columns_file)
+    check_fields(from_options, ruleset.columns())
+    people = read_population(
+        population_file,
+        sheet=options.sheet,
+        kind=options.kind,
+        level=options.level,
+        municipality=options.municipality,
+        columns={**from_file, **from_options},
+        skip_suppressed=options.skip_suppressed,
+        ruleset=None if options.allow_other_municipality else ruleset,
+    )
+    return ruleset, people
+
+
+def parameter_lines(ruleset: RuleSet) -> list[str]:
+    """``PATH = VALUE  # note`` for every value of the rule set, in rule-file order."""
+    from budgetcalc.engine.parameters import rule_parameters
+    from budgetcalc.ruleset.amount import Amount
+
+    lines = []
+    for path, parameter in rule_parameters(ruleset).items():
+        found = _amount_at(ruleset, parameter.key)
+        note = (
+            " ".join(text for text in (found.source, found.note) if text) if isinstance(found, Amount) else ""
+        )
+        comment = f"  # {' '.join(note.split())}" if note else ""
+        lines.append(f"{path} = {parameter.value}{comment}")
+    return lines
+
+
+def _amount_at(ruleset: RuleSet, key: tuple[str | int, ...]) -> object:
+    from budgetcalc.engine.parameters import model_at
+
+    try:
+        return model_at(ruleset, key)
+    except (AttributeError, KeyError, IndexError):
+        return None
