@@ -275,6 +275,79 @@ def calibrate(
     _user_errors(run)
 
 
+@app.command(
+    epilog="Example:\n\n  budgetcalc compare data/leeuwarden-wijken-2024.csv "
+    "--rules rules/leeuwarden-2015.toml --scenario kleine-wijken.toml --output vergelijking.csv"
+)
+def compare(
+    population: PopulationArgument,
+    rules: RulesOption,
+    scenario: Annotated[
+        list[Path], typer.Option("--scenario", help="Scenario file (extends the --rules file). Repeatable.")
+    ],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Comparison as .csv.")] = None,
+    threshold: Annotated[
+        str, typer.Option("--threshold", help="List the areas that lose more than this many euros.")
+    ] = "0",
+    kind: KindOption = None,
+    sheet: SheetOption = None,
+    level: LevelOption = None,
+    municipality: MunicipalityOption = None,
+    column: ColumnOption = None,
+    columns: ColumnsOption = None,
+    skip_suppressed: SkipSuppressedOption = False,
+    allow_other_municipality: AllowOtherOption = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
+) -> None:
+    """Compare the rule set with its scenarios, area by area: totals, differences, who gains and who loses."""
+    from decimal import Decimal, InvalidOperation
+
+    from budgetcalc.errors import OutputError, RuleError
+    from budgetcalc.inputs import read_inputs
+    from budgetcalc.report import check_target, write_atomically
+    from budgetcalc.scenarios import compare_areas, comparison_csv, load_scenario, summary
+
+    def run() -> None:
+        inputs = [population, rules, *scenario, *([columns] if columns else [])]
+        if output is not None:
+            check_target(output, force=force, protected=inputs)
+            if output.suffix.lower() != ".csv":
+                raise OutputError(
+                    "the comparison is written as .csv; give a name ending in .csv", file=output
+                )
+        try:
+            limit = Decimal(threshold)
+        except InvalidOperation:
+            raise RuleError(f"--threshold: expected an amount in euros, got '{threshold}'") from None
+        options = _population_options(
+            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+        )
+        base, people = read_inputs(population, rules, options)
+        loaded = []
+        for path in scenario:
+            extends, found = load_scenario(path)
+            if not extends.exists() or not extends.samefile(rules):
+                raise RuleError(
+                    f"the scenario extends '{extends}', not the --rules file '{rules}'", file=path
+                )
+            loaded.append(found)
+        frame = compare_areas(people, base, loaded)
+        for line in summary(frame, loaded, limit):
+            _say(
+                f"{line['scenario']}: {line['total']} against {line['base_total']}; "
+                f"{line['gain']} areas gain, {line['lose']} lose"
+            )
+            for area_kind, (gain, lose) in dict(line["per_kind"]).items():  # type: ignore[call-overload]
+                _say(f"  {area_kind or '-'}: {gain} gain, {lose} lose")
+            if line["losing_more_than_threshold"]:
+                _say(f"  losing more than {limit}: {', '.join(line['losing_more_than_threshold'])}")  # type: ignore[arg-type]
+        if output is not None:
+            write_atomically(output, comparison_csv(frame), force=force)
+            _say(f"Report written: {output}")
+
+    _user_errors(run)
+
+
 def _calibration(
     model: type[Calibration], vary: str, envelope: str, precision: str, ruleset: RuleSet
 ) -> Calibration:

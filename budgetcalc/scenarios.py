@@ -1,0 +1,203 @@
+"""Scenarios for policy advisers: a small file that extends a rule set and changes a few of its values,
+and the comparison of a rule set with its scenarios, area by area.
+
+A scenario file::
+
+    extends = "leeuwarden-2015.toml"          # the base rule file, relative to this file
+    name = "Kleine wijken € 500 meer"
+    rationale = "Voorstel fractie X, raad 12 maart"
+
+    [set]
+    "components.wijk_dorpsbudget.staffel.brackets[1].fixed" = 1500
+
+The comparison evaluates the base and every scenario on one compiled plan (the scenarios change values,
+not structure), so it costs one evaluation, not one allocation per scenario.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, ValidationError
+
+from budgetcalc.errors import AllocationError, RuleError
+from budgetcalc.files import RULE_FILE, read_regular_file
+from budgetcalc.population import Population
+from budgetcalc.ruleset.amount import Number
+from budgetcalc.ruleset.model import RuleSet, Strict
+from budgetcalc.ruleset.text import LongText, ShortText
+
+
+class ScenarioFile(Strict):
+    """What a scenario file says: the rule file it extends, its name and rationale, the values it sets."""
+
+    extends: str = Field(min_length=1)
+    name: ShortText = Field(min_length=1)
+    rationale: LongText | None = None
+    set: dict[str, Number] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of values for a base rule set."""
+
+    name: str
+    values: dict[str, Decimal]
+    rationale: str | None = None
+
+
+def load_scenario(path: str | Path) -> tuple[Path, Scenario]:
+    """The base rule file a scenario file extends (resolved next to it) and the scenario."""
+    path = Path(path)
+    text = read_regular_file(path, RULE_FILE).decode("utf-8-sig", errors="strict")
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise RuleError(f"not valid TOML: {error}", file=path) from None
+    try:
+        found = ScenarioFile.model_validate(data)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise RuleError(str(problem["msg"]).removeprefix("Value error, "), file=path, key=where) from None
+    return (path.parent / found.extends), Scenario(found.name, dict(found.set), found.rationale)
+
+
+def compare_areas(
+    population: Population | pd.DataFrame, base: RuleSet, scenarios: Sequence[Scenario]
+) -> pd.DataFrame:
+    """Per area: the base total and, per scenario, its total, the difference in euros and in percent,
+    and the staffel bracket before and after. Amounts are exact ``Decimal`` euros.
+
+    Every scenario's values are checked like the rule file (a bracket edge that opens a gap is an error
+    naming the path), then all are evaluated at once on the base rule set's plan.
+    """
+    from budgetcalc.engine.evaluate import evaluate_block
+    from budgetcalc.engine.parameters import Scenarios, with_values
+    from budgetcalc.engine.plan import compile_plan
+    from budgetcalc.scope import require_scope
+
+    if isinstance(population, pd.DataFrame):
+        population = Population.from_frame(population)
+    require_scope(population, base, allow_other_municipality=True)
+    for scenario in scenarios:
+        with_values(base, scenario.values)  # validated like the rule file; raises naming the path
+    plan = compile_plan(base, population)
+    paths = sorted({path for scenario in scenarios for path in scenario.values})
+    columns = {
+        path: [
+            plan.parameters[path].value,
+            *(s.values.get(path, plan.parameters[path].value) for s in scenarios),
+        ]
+        for path in paths
+    }
+    values = Scenarios.of(plan.parameters, columns or None)
+    if not columns:
+        values = Scenarios(len(scenarios) + 1, {}, plan.parameters)
+    try:
+        evaluation = evaluate_block(plan, values)
+    except AllocationError as error:
+        raise AllocationError(f"in a scenario: {error.message}", file=error.file, row=error.row) from None
+    totals = evaluation.total.cents
+    brackets = _brackets(evaluation, plan)
+    frame = population.frame[["code", "name", "kind"]].copy()
+    frame["base"] = _euros(totals[0], frame.index)
+    if brackets:
+        frame["base_bracket"] = brackets[0]
+    for number, scenario in enumerate(scenarios, start=1):
+        amounts = _euros(totals[number], frame.index)
+        frame[scenario.name] = amounts
+        frame[f"{scenario.name}: difference"] = _euros(totals[number] - totals[0], frame.index)
+        frame[f"{scenario.name}: percent"] = pd.Series(
+            [
+                None if old == 0 else ((new - old) * 100 / old).quantize(Decimal("0.1"))
+                for new, old in zip(amounts, frame["base"], strict=True)
+            ],
+            index=frame.index,
+            dtype=object,
+        )
+        if brackets:
+            frame[f"{scenario.name}: bracket"] = brackets[number]
+    return frame
+
+
+def _euros(cents: np.ndarray, index: pd.Index) -> pd.Series:
+    """Cents as exact Decimal euros, a column of a frame."""
+    from budgetcalc.money import cents_to_decimal
+
+    return pd.Series([cents_to_decimal(int(value)) for value in cents], index=index, dtype=object)
+
+
+def _brackets(evaluation: object, plan: object) -> list[list[str]]:
+    """Per scenario and area, the staffel brackets used (``Basis 3``; empty where none): 1-based numbers."""
+    components = [c for c in evaluation.components if c.rule.staffel is not None]  # type: ignore[attr-defined]
+    if not components:
+        return []
+    rows = components[0].cents.shape[0]
+    found = []
+    for row in range(rows):
+        per_area = []
+        for position in range(components[0].cents.shape[1]):
+            parts = [
+                f"{c.rule.label or c.name} {int(np.asarray(c.bracket)[row, position]) + 1}"
+                for c in components
+                if int(np.asarray(c.bracket)[row, position]) >= 0
+            ]
+            per_area.append("; ".join(parts))
+        found.append(per_area)
+    return found
+
+
+def summary(
+    frame: pd.DataFrame, scenarios: Sequence[Scenario], threshold: Decimal = Decimal(0)
+) -> list[dict[str, object]]:
+    """Per scenario: its total against the base, how many areas gain and lose (in all and per kind), and
+    the areas losing more than ``threshold`` euros."""
+    found = []
+    for scenario in scenarios:
+        difference = frame[f"{scenario.name}: difference"]
+        per_kind = {
+            kind: (int((part > 0).sum()), int((part < 0).sum()))
+            for kind, part in difference.groupby(frame["kind"], sort=True)
+        }
+        losing = frame.loc[difference < -threshold, ["code", "name"]]
+        found.append(
+            {
+                "scenario": scenario.name,
+                "base_total": sum(frame["base"], Decimal(0)),
+                "total": sum(frame[scenario.name], Decimal(0)),
+                "gain": int((difference > 0).sum()),
+                "lose": int((difference < 0).sum()),
+                "per_kind": per_kind,
+                "losing_more_than_threshold": [
+                    f"{c} {n}" for c, n in zip(losing["code"], losing["name"], strict=True)
+                ],
+            }
+        )
+    return found
+
+
+def comparison_csv(frame: pd.DataFrame) -> bytes:
+    """The comparison as CSV (UTF-8, comma): amounts as plain decimals, text neutralised as in reports."""
+    import csv
+    import io
+
+    from budgetcalc.report.sanitize import neutralise_separated
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralise_separated(str(column)) for column in frame.columns])
+    for row in frame.itertuples(index=False):
+        writer.writerow(
+            [
+                "" if value is None else neutralise_separated(value) if isinstance(value, str) else str(value)
+                for value in row
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")

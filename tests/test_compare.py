@@ -1,0 +1,110 @@
+"""Comparing a rule set with its scenarios: expected amounts from the rule's own arithmetic."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import rules
+from typer.testing import CliRunner
+
+from budgetcalc import RuleError, load_ruleset
+from budgetcalc.engine.parameters import rule_parameters, with_values
+from budgetcalc.scenarios import Scenario, compare_areas, load_scenario, summary
+from cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules" / "leeuwarden-2015.toml"
+WIJKEN = ROOT / "data" / "leeuwarden-wijken-2024.csv"
+RATE = "components.wijk_dorpsbudget.staffel.brackets[5].rate"
+
+
+def wijken() -> pd.DataFrame:
+    return pd.read_csv(WIJKEN, dtype=str)
+
+
+def test_a_scenario_identical_to_its_base_changes_nothing() -> None:
+    base = load_ruleset(RULES)
+    same = Scenario("zelfde", {RATE: rule_parameters(base)[RATE].value})
+    frame = compare_areas(wijken(), base, [same])
+    assert set(frame["zelfde: difference"]) == {Decimal("0.00")}
+    assert list(frame["zelfde"]) == list(frame["base"])
+
+
+def test_a_against_b_is_the_negative_of_b_against_a() -> None:
+    base = load_ruleset(RULES)
+    other = {RATE: Decimal("2.50"), "components.wijk_dorpsbudget.staffel.brackets[1].fixed": Decimal(1500)}
+    forward = compare_areas(wijken(), base, [Scenario("b", other)])
+    backward_values = {path: rule_parameters(base)[path].value for path in other}
+    backward = compare_areas(wijken(), with_values(base, other), [Scenario("a", backward_values)])
+    assert list(forward["b: difference"]) == [-value for value in backward["a: difference"]]
+
+
+def test_the_difference_is_the_rule_applied_to_the_new_value() -> None:
+    """Above 1,000 inhabitants: 6,000 + rate x n, rounded to whole euros, within 1,000 and 43,000."""
+    frame = compare_areas(wijken(), load_ruleset(RULES), [Scenario("t", {RATE: Decimal("2.50")})])
+    for n, new in zip(wijken()["inwoners"].astype(int), frame["t"], strict=True):
+        if n >= 1000:
+            exact = (6000 + Decimal("2.50") * n).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            assert new == min(max(exact, 1000), 43000)
+
+
+def test_a_scenario_that_changes_a_pot_keeps_the_pot_exact() -> None:
+    base = rules("[pots.p]\namount = 1000\n")
+    people = pd.DataFrame({"code": ["D1", "D2", "D3"], "naam": ["a", "b", "c"], "inwoners": [1, 1, 1]})
+    frame = compare_areas(people, base, [Scenario("groter", {"pots.p.amount": Decimal("1234.57")})])
+    assert sum(frame["groter"], Decimal(0)) == Decimal("1234.57")
+    assert sum(frame["base"], Decimal(0)) == Decimal("1000.00")
+
+
+def test_a_scenario_that_opens_a_gap_is_refused_naming_the_path() -> None:
+    gap = Scenario("gat", {"components.wijk_dorpsbudget.staffel.brackets[2].from": Decimal(300)})
+    with pytest.raises(RuleError, match=r"brackets\[2\]\.from"):
+        compare_areas(wijken(), load_ruleset(RULES), [gap])
+
+
+def test_summary_counts_gains_and_losses_per_kind() -> None:
+    scenario = Scenario("t", {RATE: Decimal("2.50")})
+    frame = compare_areas(wijken(), load_ruleset(RULES), [scenario])
+    line = summary(frame, [scenario], Decimal(1000))[0]
+    losing = int((frame["t: difference"] < 0).sum())
+    assert line["lose"] == losing and line["gain"] == 0
+    assert line["per_kind"] == {"wijk": (0, losing)}
+
+
+def test_compare_on_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "base.toml").write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "tarief.toml").write_text(
+        f'extends = "base.toml"\nname = "Tarief 2,50"\nrationale = "proef"\n[set]\n"{RATE}" = 2.50\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "vergelijking.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(WIJKEN),
+            "-r",
+            str(tmp_path / "base.toml"),
+            "--scenario",
+            str(tmp_path / "tarief.toml"),
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Tarief 2,50:" in result.output and "lose" in result.output
+    frame = pd.read_csv(out, dtype=str)
+    assert len(frame) == len(wijken())
+    _, scenario = load_scenario(tmp_path / "tarief.toml")
+    assert scenario.values == {RATE: Decimal("2.50")} and scenario.rationale == "proef"
+
+
+def test_a_scenario_of_another_rule_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "s.toml").write_text('extends = "other.toml"\nname = "x"\n[set]\n"a" = 1\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["compare", str(WIJKEN), "-r", str(RULES), "--scenario", str(tmp_path / "s.toml")]
+    )
+    assert result.exit_code == 2 and "not the --rules file" in result.output
