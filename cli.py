@@ -305,7 +305,7 @@ def compare(
     from budgetcalc.errors import OutputError, RuleError
     from budgetcalc.inputs import read_inputs
     from budgetcalc.report import check_target, write_atomically
-    from budgetcalc.scenarios import compare_areas, comparison_csv, load_scenario, summary
+    from budgetcalc.scenarios import compare_areas, load_scenario, summary, table_csv
 
     def run() -> None:
         inputs = [population, rules, *scenario, *([columns] if columns else [])]
@@ -342,8 +342,73 @@ def compare(
             if line["losing_more_than_threshold"]:
                 _say(f"  losing more than {limit}: {', '.join(line['losing_more_than_threshold'])}")  # type: ignore[arg-type]
         if output is not None:
-            write_atomically(output, comparison_csv(frame), force=force)
+            write_atomically(output, table_csv(frame), force=force)
             _say(f"Report written: {output}")
+
+    _user_errors(run)
+
+
+@app.command(
+    epilog="Example:\n\n  budgetcalc sweep data/leeuwarden-wijken-2024.csv "
+    "--rules rules/leeuwarden-2015.toml "
+    "--vary 'components.wijk_dorpsbudget.staffel.brackets[5].rate=2.00:4.00:0.25' --output sweep.csv"
+)
+def sweep(
+    population: PopulationArgument,
+    rules: RulesOption,
+    vary: Annotated[list[str], typer.Option("--vary", help="PATH=START:STOP:STEP; once or twice (a grid).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="One row per scenario, as .csv.")
+    ] = None,
+    per_area: Annotated[
+        Path | None, typer.Option("--per-area", help="Also the areas x scenarios matrix (cents), as .csv.")
+    ] = None,
+    kind: KindOption = None,
+    sheet: SheetOption = None,
+    level: LevelOption = None,
+    municipality: MunicipalityOption = None,
+    column: ColumnOption = None,
+    columns: ColumnsOption = None,
+    skip_suppressed: SkipSuppressedOption = False,
+    allow_other_municipality: AllowOtherOption = False,
+    overrides: SetOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing reports.")] = False,
+) -> None:
+    """Evaluate a grid of values over one or two paths at once: per scenario the total, the smallest and
+    largest amount, how many areas lose against the rule file and by how much at most."""
+    from budgetcalc.errors import OutputError, RuleError
+    from budgetcalc.inputs import read_inputs
+    from budgetcalc.report import check_target, write_atomically
+    from budgetcalc.scenarios import parse_range, table_csv
+    from budgetcalc.scenarios import sweep as run_sweep
+    from budgetcalc.scope import require_scope
+
+    def run() -> None:
+        inputs = [population, rules, *([columns] if columns else [])]
+        for target in (output, per_area):
+            if target is not None:
+                check_target(target, force=force, protected=inputs)
+                if target.suffix.lower() != ".csv":
+                    raise OutputError("sweeps are written as .csv; give a name ending in .csv", file=target)
+        if not 1 <= len(vary) <= 2:
+            raise RuleError("--vary: give one or two paths")
+        grid = [parse_range(option) for option in vary]
+        options = _population_options(
+            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+        )
+        ruleset, people = read_inputs(population, rules, options, overrides or ())
+        require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
+        rows, matrix = run_sweep(people, ruleset, grid, per_area=per_area is not None)
+        for line in rows.head(20).to_string(index=False).splitlines():
+            _say(line)
+        if len(rows) > 20:
+            _say(f"... {len(rows) - 20:,} more")
+        if output is not None:
+            write_atomically(output, table_csv(rows), force=force)
+            _say(f"Report written: {output}")
+        if per_area is not None and matrix is not None:
+            write_atomically(per_area, table_csv(matrix), force=force)
+            _say(f"Report written: {per_area}")
 
     _user_errors(run)
 

@@ -183,8 +183,9 @@ def summary(
     return found
 
 
-def comparison_csv(frame: pd.DataFrame) -> bytes:
-    """The comparison as CSV (UTF-8, comma): amounts as plain decimals, text neutralised as in reports."""
+def table_csv(frame: pd.DataFrame) -> bytes:
+    """A comparison or sweep as CSV (UTF-8, comma): amounts as plain decimals, text neutralised as in
+    reports."""
     import csv
     import io
 
@@ -201,3 +202,82 @@ def comparison_csv(frame: pd.DataFrame) -> bytes:
             ]
         )
     return buffer.getvalue().encode("utf-8")
+
+
+def parse_range(option: str) -> tuple[str, list[Decimal]]:
+    """``PATH=START:STOP:STEP`` as the path and its values: START, START + STEP, ... up to STOP (STOP
+    included where the steps reach it); an error naming the option otherwise."""
+    path, separator, spec = option.partition("=")
+    parts = spec.split(":")
+    if not separator or not path.strip() or len(parts) != 3:
+        raise RuleError(
+            f"--vary expects PATH=START:STOP:STEP, e.g. components.x.rate=1.00:2.00:0.05; got '{option}'"
+        )
+    try:
+        start, stop, step = (Decimal(part.strip()) for part in parts)
+    except ArithmeticError:
+        raise RuleError(
+            f"--vary {path.strip()}: START, STOP and STEP must be numbers; got '{spec}'"
+        ) from None
+    if not all(value.is_finite() for value in (start, stop, step)) or step <= 0 or stop < start:
+        raise RuleError(f"--vary {path.strip()}: expected START <= STOP and a STEP above 0; got '{spec}'")
+    count = int((stop - start) / step) + 1
+    if count > 1_000_000:
+        raise RuleError(f"--vary {path.strip()}: {count:,} values; at most 1,000,000")
+    return path.strip(), [start + step * index for index in range(count)]
+
+
+def sweep(
+    population: Population | pd.DataFrame,
+    base: RuleSet,
+    grid: Sequence[tuple[str, list[Decimal]]],
+    *,
+    per_area: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Every combination of the values in ``grid`` (one or two paths), evaluated at once on one plan.
+
+    One row per scenario: the values, the total, the smallest and largest amount, how many areas lose
+    against the base rule set and the largest loss (exact ``Decimal`` euros; a failed scenario has its
+    error instead). With ``per_area`` also the areas x scenarios matrix in cents (a column per scenario).
+    """
+    import itertools
+
+    from budgetcalc.engine.evaluate import evaluate_block, evaluate_blocks
+    from budgetcalc.engine.parameters import Scenarios
+    from budgetcalc.engine.plan import compile_plan
+    from budgetcalc.exact import checked_sum
+    from budgetcalc.money import cents_to_decimal
+
+    if isinstance(population, pd.DataFrame):
+        population = Population.from_frame(population)
+    plan = compile_plan(base, population)
+    combinations = list(itertools.product(*(values for _, values in grid)))
+    columns = {
+        path: [combination[index] for combination in combinations] for index, (path, _) in enumerate(grid)
+    }
+    base_totals = evaluate_block(plan, Scenarios.of(plan.parameters)).total.cents[0]
+    rows: list[dict[str, object]] = []
+    matrix: dict[str, object] | None = {"code": population.codes} if per_area else None
+    for block in evaluate_blocks(plan, Scenarios.of(plan.parameters, columns)):  # memory: one block at a time
+        for offset in range(block.size):
+            number = block.start + offset
+            row: dict[str, object] = {
+                path: value for (path, _), value in zip(grid, combinations[number], strict=True)
+            }
+            if number in block.errors:
+                row["error"] = block.errors[number].message
+            else:
+                totals = block.total[offset]
+                losses = base_totals - totals
+                row.update(
+                    total=cents_to_decimal(checked_sum(totals, "a scenario's total")),
+                    smallest=cents_to_decimal(int(totals.min()) if totals.size else 0),
+                    largest=cents_to_decimal(int(totals.max()) if totals.size else 0),
+                    areas_losing=int((losses > 0).sum()),
+                    largest_loss=cents_to_decimal(int(max(int(losses.max(initial=0)), 0))),
+                    error="",
+                )
+                if matrix is not None:
+                    matrix[f"scenario {number + 1}"] = totals.copy()
+            rows.append(row)
+    return pd.DataFrame(rows), None if matrix is None else pd.DataFrame(matrix)

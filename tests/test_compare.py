@@ -108,3 +108,47 @@ def test_a_scenario_of_another_rule_file_is_refused(tmp_path: Path) -> None:
         app, ["compare", str(WIJKEN), "-r", str(RULES), "--scenario", str(tmp_path / "s.toml")]
     )
     assert result.exit_code == 2 and "not the --rules file" in result.output
+
+
+# --- sweep ---------------------------------------------------------------------------------------------
+
+
+def test_a_range_includes_its_stop_where_the_steps_reach_it() -> None:
+    from budgetcalc.scenarios import parse_range
+
+    assert parse_range("p=1:2:0.25") == ("p", [Decimal(v) for v in ("1", "1.25", "1.50", "1.75", "2.00")])
+    assert parse_range("p=1:2:0.3")[1][-1] == Decimal("1.9")
+    for bad in ("p=1:2", "p=2:1:0.1", "p=1:2:0", "1:2:3", "p=a:2:1"):
+        with pytest.raises(RuleError):
+            parse_range(bad)
+
+
+def test_sweep_rows_equal_single_allocations() -> None:
+    from budgetcalc import allocate
+    from budgetcalc.scenarios import sweep
+
+    base = load_ruleset(RULES)
+    fixed = "components.wijk_dorpsbudget.staffel.brackets[1].fixed"
+    grid = [
+        (RATE, [Decimal("2.00"), Decimal("2.95"), Decimal("3.40")]),
+        (fixed, [Decimal(1000), Decimal(2500)]),
+    ]
+    rows, matrix = sweep(wijken(), base, grid, per_area=True)
+    assert len(rows) == 6 and matrix is not None
+    base_totals = allocate(wijken(), base).total.cents
+    for number, row in rows.iterrows():
+        single = allocate(wijken(), with_values(base, {RATE: row[RATE], fixed: row[fixed]}))
+        assert row["total"] == Decimal(single.grand_total_cents) / 100
+        assert matrix[f"scenario {number + 1}"].tolist() == single.total.cents.tolist()
+        assert row["areas_losing"] == int((single.total.cents < base_totals).sum())
+
+
+def test_sweep_on_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "sweep.csv"
+    result = CliRunner().invoke(
+        app, ["sweep", str(WIJKEN), "-r", str(RULES), "--vary", f"{RATE}=2.00:3.00:0.50", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out, dtype=str)
+    assert frame[RATE].tolist() == ["2.00", "2.50", "3.00"]
+    assert "\\n" not in result.output
