@@ -12,6 +12,8 @@ from budgetcalc.engine.allocate import allocate
 from budgetcalc.errors import AllocationError, BudgetcalcError, InputError, OutputError, RuleError
 from budgetcalc.population import Population
 from budgetcalc.ruleset import RuleSet, load_ruleset, parse_ruleset
+from budgetcalc.scenarios import Scenario, calibrate, sweep
+from budgetcalc.scenarios import compare_areas as compare
 
 __version__ = "0.1.0"
 
@@ -24,8 +26,12 @@ __all__ = [
     "Population",
     "RuleError",
     "RuleSet",
+    "Scenario",
     "__version__",
     "allocate",
+    "calibrate",
+    "compare",
     "load_ruleset",
     "parse_ruleset",
+    "sweep",
 ]

@@ -281,3 +281,41 @@ def sweep(
                     matrix[f"scenario {number + 1}"] = totals.copy()
             rows.append(row)
     return pd.DataFrame(rows), None if matrix is None else pd.DataFrame(matrix)
+
+
+def calibrate(
+    population: Population | pd.DataFrame,
+    base: RuleSet,
+    path: str,
+    envelope: Decimal | int | str,
+    precision: Decimal | str = "0.01",
+) -> pd.DataFrame:
+    """The value at ``path`` whose total comes closest to ``envelope`` without passing it, as a one-row
+    DataFrame: ``path``, ``value``, ``total``, ``left``, ``next_total`` (one step more) in exact euros."""
+    from budgetcalc.engine.calibrate import calibrate as find_value
+    from budgetcalc.engine.plan import compile_plan
+    from budgetcalc.money import cents_to_decimal
+    from budgetcalc.ruleset.model import Calibration
+
+    if isinstance(population, pd.DataFrame):
+        population = Population.from_frame(population)
+    try:
+        calibration = Calibration.model_validate(
+            {"value": path, "spend": str(envelope), "precision": str(precision)}
+        )
+    except ValidationError as error:
+        problems = "; ".join(str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors())
+        raise RuleError(problems) from None
+    found = find_value(compile_plan(base, population), calibration)
+    following = None if found.next_spends is None else cents_to_decimal(found.next_spends)
+    return pd.DataFrame(
+        [
+            {
+                "path": found.path,
+                "value": found.value,
+                "total": cents_to_decimal(found.spends),
+                "left": cents_to_decimal(found.budget - found.spends),
+                "next_total": following,
+            }
+        ]
+    )

@@ -106,3 +106,21 @@ def test_calibrate_never_passes_the_envelope_and_one_step_more_would() -> None:
 
     assert spend(rate) <= 900_000 < spend(rate + Decimal("0.01"))
     assert rest[0].startswith("total: ")
+
+
+def test_the_notebook_functions_give_dataframes() -> None:
+    import pandas as pd
+
+    import budgetcalc
+
+    frame = pd.read_csv(WIJKEN, dtype=str)
+    ruleset = load_ruleset(RULES)
+    found = budgetcalc.calibrate(frame, ruleset, RATE, 900_000)
+    counts = list(inhabitants().values())
+    value = found.loc[0, "value"]
+    assert sum(amount(n, value) for n in counts) == found.loc[0, "total"] <= 900_000
+    assert found.loc[0, "next_total"] > 900_000
+    compared = budgetcalc.compare(frame, ruleset, [budgetcalc.Scenario("x", {RATE: Decimal("3.00")})])
+    assert list(compared["x"]) == [amount(n, Decimal("3.00")) for n in counts]
+    rows, _ = budgetcalc.sweep(frame, ruleset, [(RATE, [Decimal("3.00")])])
+    assert rows.loc[0, "total"] == sum(amount(n, Decimal("3.00")) for n in counts)
