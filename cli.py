@@ -215,10 +215,10 @@ def allocate(
 def params(rules: Annotated[Path, typer.Argument(help="Rule file (.toml).")]) -> None:
     """List every value of a rule file by its path, to override with --set: PATH = VALUE  # note."""
     from budgetcalc.inputs import parameter_lines
-    from budgetcalc.ruleset import load_ruleset
+    from budgetcalc.scenarios import load_rules
 
     def run() -> None:
-        for line in parameter_lines(load_ruleset(rules)):
+        for line in parameter_lines(load_rules(rules)):
             _say(line)
 
     _user_errors(run)

@@ -72,9 +72,9 @@ def read_inputs(
     """The rule set (with overrides) and the population read for it, as the commands do."""
     from budgetcalc.reading import load_column_file, parse_column_options, read_population
     from budgetcalc.reading.mapping import check_fields
-    from budgetcalc.ruleset import load_ruleset
+    from budgetcalc.scenarios import load_rules
 
-    ruleset = apply_overrides(load_ruleset(rules_file), parse_overrides(overrides))
+    ruleset = apply_overrides(load_rules(rules_file), parse_overrides(overrides))
     from_file = load_column_file(options.columns_file) if options.columns_file else {}
     from_options = parse_column_options(options.column_options)
     check_fields(from_file, ruleset.columns(), file=options.columns_file)

@@ -60,6 +60,8 @@ def load_scenario(path: str | Path) -> tuple[Path, Scenario]:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise RuleError(f"not valid TOML: {error}", file=path) from None
+    except RecursionError:
+        raise RuleError("not valid TOML: arrays or tables nested too deeply", file=path) from None
     try:
         found = ScenarioFile.model_validate(data)
     except ValidationError as error:
@@ -319,3 +321,32 @@ def calibrate(
             }
         ]
     )
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    """A rule file, or a scenario file as the rule set it makes: its base with the values it sets, named
+    after the scenario, its rationale first in the note, so every report says which scenario it shows."""
+    from budgetcalc.engine.parameters import with_values
+    from budgetcalc.ruleset import load_ruleset
+
+    path = Path(path)
+    text = read_regular_file(path, RULE_FILE).decode("utf-8-sig", errors="replace")
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return load_ruleset(path)  # the rule loader words the error
+    if "extends" not in data:
+        return load_ruleset(path)
+    base_path, scenario = load_scenario(path)
+    base = load_ruleset(base_path)
+    try:
+        changed = with_values(base, scenario.values)
+    except RuleError as error:
+        raise RuleError(error.message, file=path) from None
+    note = "\n\n".join(
+        text
+        for text in (f"Scenario: {scenario.name}", scenario.rationale, f"Basis: {base.name}", base.note)
+        if text
+    )
+    document = {**changed.document(), "name": scenario.name, "note": note[:20_000]}
+    return RuleSet.model_validate(document).with_lines(base._lines)

@@ -152,3 +152,23 @@ def test_sweep_on_the_command_line(tmp_path: Path) -> None:
     frame = pd.read_csv(out, dtype=str)
     assert frame[RATE].tolist() == ["2.00", "2.50", "3.00"]
     assert "\\n" not in result.output
+
+
+def test_a_scenario_file_as_rules_names_the_scenario_in_the_report(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "base.toml").write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "s.toml").write_text(
+        f'extends = "base.toml"\nname = "Tarief 2,50"\nrationale = "Voorstel X"\n[set]\n"{RATE}" = 2.50\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "s.json"
+    result = CliRunner().invoke(
+        app, ["allocate", str(WIJKEN), "-r", str(tmp_path / "s.toml"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["ruleset"]["name"] == "Tarief 2,50"
+    assert document["ruleset"]["note"].startswith("Scenario: Tarief 2,50\n\nVoorstel X")
+    expected = compare_areas(wijken(), load_ruleset(RULES), [Scenario("t", {RATE: Decimal("2.50")})])["t"]
+    assert [Decimal(area["amounts"]["total"]) for area in document["areas"]] == list(expected)
