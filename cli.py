@@ -285,7 +285,10 @@ def compare(
     scenario: Annotated[
         list[Path], typer.Option("--scenario", help="Scenario file (extends the --rules file). Repeatable.")
     ],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Comparison as .csv.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Comparison as .csv, or .xlsx with charts.")
+    ] = None,
+    lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.nl,
     threshold: Annotated[
         str, typer.Option("--threshold", help="List the areas that lose more than this many euros.")
     ] = "0",
@@ -311,10 +314,8 @@ def compare(
         inputs = [population, rules, *scenario, *([columns] if columns else [])]
         if output is not None:
             check_target(output, force=force, protected=inputs)
-            if output.suffix.lower() != ".csv":
-                raise OutputError(
-                    "the comparison is written as .csv; give a name ending in .csv", file=output
-                )
+            if output.suffix.lower() not in (".csv", ".xlsx"):
+                raise OutputError("the comparison is written as .csv or .xlsx; give such a name", file=output)
         try:
             limit = Decimal(threshold)
         except InvalidOperation:
@@ -342,7 +343,14 @@ def compare(
             if line["losing_more_than_threshold"]:
                 _say(f"  losing more than {limit}: {', '.join(line['losing_more_than_threshold'])}")  # type: ignore[arg-type]
         if output is not None:
-            write_atomically(output, table_csv(frame), force=force)
+            if output.suffix.lower() == ".xlsx":
+                from budgetcalc.report.comparison_xlsx import render_comparison_xlsx
+
+                counts = [int(count) for count in people.frame["inhabitants"]]
+                data = render_comparison_xlsx(frame, counts, loaded, base.name, lang.value)
+            else:
+                data = table_csv(frame)
+            write_atomically(output, data, force=force)
             _say(f"Report written: {output}")
 
     _user_errors(run)

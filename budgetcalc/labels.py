@@ -21,6 +21,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sheet_allocation": ("Verdeling", "Allocation"),
     "sheet_rules": ("Regels", "Rules"),
     "sheet_checks": ("Controles", "Checks"),
+    "sheet_comparison": ("Vergelijking", "Comparison"),
+    "sheet_charts": ("Grafieken", "Charts"),
+    "base": ("Basis", "Base"),
+    "difference": ("verschil", "difference"),
+    "per_area_chart": ("per gebied, oplopend", "per area, ascending"),
+    "staffel_curve": ("Bedrag per gebied tegen inwoners", "Amount per area against inhabitants"),
+    "amount": ("Bedrag", "Amount"),
     # summary
     "ruleset": ("Regeling", "Rule set"),
     "municipality": ("Gemeente", "Municipality"),

@@ -172,3 +172,40 @@ def test_a_scenario_file_as_rules_names_the_scenario_in_the_report(tmp_path: Pat
     assert document["ruleset"]["note"].startswith("Scenario: Tarief 2,50\n\nVoorstel X")
     expected = compare_areas(wijken(), load_ruleset(RULES), [Scenario("t", {RATE: Decimal("2.50")})])["t"]
     assert [Decimal(area["amounts"]["total"]) for area in document["areas"]] == list(expected)
+
+
+def test_the_comparison_workbook_has_the_table_and_two_native_charts_per_scenario(tmp_path: Path) -> None:
+    import zipfile
+
+    import openpyxl
+
+    (tmp_path / "base.toml").write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "t.toml").write_text(
+        f'extends = "base.toml"\nname = "T"\n[set]\n"{RATE}" = 2.50\n', encoding="utf-8"
+    )
+    out = tmp_path / "vergelijking.xlsx"
+    arguments = [
+        "compare",
+        str(WIJKEN),
+        "-r",
+        str(tmp_path / "base.toml"),
+        "--scenario",
+        str(tmp_path / "t.toml"),
+    ]
+    result = CliRunner().invoke(app, [*arguments, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive:
+        charts = sorted(name for name in archive.namelist() if name.startswith("xl/charts/chart"))
+        assert len(charts) == 2
+        kinds = " ".join(archive.read(name).decode() for name in charts)
+    assert "<c:barChart>" in kinds and "<c:scatterChart>" in kinds
+    sheet = openpyxl.load_workbook(out)["Vergelijking"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:5] == ["Gebiedscode", "Naam", "Soort", "Inwoners", "Basis"]
+    expected = compare_areas(wijken(), load_ruleset(RULES), [Scenario("T", {RATE: Decimal("2.50")})])
+    assert [Decimal(str(row[6])) for row in sheet.iter_rows(min_row=2, values_only=True)] == list(
+        expected["T: difference"]
+    )
+    again = tmp_path / "again.xlsx"
+    CliRunner().invoke(app, [*arguments, "-o", str(again)])
+    assert again.read_bytes() == out.read_bytes()  # the same input, the same bytes
