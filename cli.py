@@ -300,6 +300,7 @@ def compare(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
     """Compare the rule set with its scenarios, area by area: totals, differences, who gains and who loses."""
@@ -323,7 +324,7 @@ def compare(
         options = _population_options(
             sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
         )
-        base, people = read_inputs(population, rules, options)
+        base, people = read_inputs(population, rules, options, overrides or ())
         loaded = []
         for path in scenario:
             extends, found = load_scenario(path)

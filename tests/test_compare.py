@@ -209,3 +209,21 @@ def test_the_comparison_workbook_has_the_table_and_two_native_charts_per_scenari
     again = tmp_path / "again.xlsx"
     CliRunner().invoke(app, [*arguments, "-o", str(again)])
     assert again.read_bytes() == out.read_bytes()  # the same input, the same bytes
+
+
+def test_set_on_compare_changes_the_base(tmp_path: Path) -> None:
+    (tmp_path / "base.toml").write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "t.toml").write_text(
+        f'extends = "base.toml"\nname = "T"\n[set]\n"{RATE}" = 2.50\n', encoding="utf-8"
+    )
+    arguments = [
+        "compare",
+        str(WIJKEN),
+        "-r",
+        str(tmp_path / "base.toml"),
+        "--scenario",
+        str(tmp_path / "t.toml"),
+    ]
+    result = CliRunner().invoke(app, [*arguments, "--set", f"{RATE}=2.50"])
+    assert result.exit_code == 0, result.output
+    assert "0 areas gain, 0 lose" in result.output
