@@ -300,6 +300,7 @@ def compare(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the comparison as a .png.")] = None,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
@@ -313,6 +314,7 @@ def compare(
 
     def run() -> None:
         inputs = [population, rules, *scenario, *([columns] if columns else [])]
+        _check_plot(plot, force, inputs)
         if output is not None:
             check_target(output, force=force, protected=inputs)
             if output.suffix.lower() not in (".csv", ".xlsx"):
@@ -353,6 +355,12 @@ def compare(
                 data = table_csv(frame)
             write_atomically(output, data, force=force)
             _say(f"Report written: {output}")
+        if plot is not None:
+            from budgetcalc.report.plots import plot_comparison
+
+            counts = [int(count) for count in people.frame["inhabitants"]]
+            write_atomically(plot, plot_comparison(frame, counts, loaded, lang.value), force=force)
+            _say(f"Picture written: {plot}")
 
     _user_errors(run)
 
@@ -372,6 +380,7 @@ def sweep(
     per_area: Annotated[
         Path | None, typer.Option("--per-area", help="Also the areas x scenarios matrix (cents), as .csv.")
     ] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the totals as a .png.")] = None,
     kind: KindOption = None,
     sheet: SheetOption = None,
     level: LevelOption = None,
@@ -394,6 +403,7 @@ def sweep(
 
     def run() -> None:
         inputs = [population, rules, *([columns] if columns else [])]
+        _check_plot(plot, force, inputs)
         for target in (output, per_area):
             if target is not None:
                 check_target(target, force=force, protected=inputs)
@@ -415,11 +425,34 @@ def sweep(
         if output is not None:
             write_atomically(output, table_csv(rows), force=force)
             _say(f"Report written: {output}")
+        if plot is not None:
+            from budgetcalc.report.plots import plot_sweep
+
+            write_atomically(plot, plot_sweep(rows, [path for path, _ in grid]), force=force)
+            _say(f"Picture written: {plot}")
         if per_area is not None and matrix is not None:
             write_atomically(per_area, table_csv(matrix), force=force)
             _say(f"Report written: {per_area}")
 
     _user_errors(run)
+
+
+def _check_plot(plot: Path | None, force: bool, inputs: list[Path]) -> None:
+    """A --plot target must be a .png that may be written, and matplotlib must be there: said first."""
+    if plot is None:
+        return
+    from budgetcalc.errors import OutputError
+    from budgetcalc.report import check_target
+
+    check_target(plot, force=force, protected=inputs)
+    if plot.suffix.lower() != ".png":
+        raise OutputError("--plot draws a .png; give a name ending in .png", file=plot)
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        from budgetcalc.report.plots import INSTALL_HINT
+
+        raise OutputError(INSTALL_HINT, file=plot)
 
 
 def _calibration(

@@ -227,3 +227,38 @@ def test_set_on_compare_changes_the_base(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*arguments, "--set", f"{RATE}=2.50"])
     assert result.exit_code == 0, result.output
     assert "0 areas gain, 0 lose" in result.output
+
+
+def test_plot_draws_a_reproducible_png_of_the_comparison_and_the_sweep(tmp_path: Path) -> None:
+    (tmp_path / "base.toml").write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "t.toml").write_text(
+        f'extends = "base.toml"\nname = "T"\n[set]\n"{RATE}" = 2.50\n', encoding="utf-8"
+    )
+    base = ["-r", str(tmp_path / "base.toml")]
+    runs = {
+        "compare": ["compare", str(WIJKEN), *base, "--scenario", str(tmp_path / "t.toml")],
+        "sweep": ["sweep", str(WIJKEN), *base, "--vary", f"{RATE}=2.00:3.00:0.50"],
+    }
+    for name, arguments in runs.items():
+        first, second = tmp_path / f"{name}-1.png", tmp_path / f"{name}-2.png"
+        for target in (first, second):
+            result = CliRunner().invoke(app, [*arguments, "--plot", str(target)])
+            assert result.exit_code == 0, result.output
+        assert first.read_bytes().startswith(b"\x89PNG") and first.read_bytes() == second.read_bytes()
+
+
+def test_plot_needs_a_png_name_and_says_how_to_get_matplotlib(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    arguments = ["sweep", str(WIJKEN), "-r", str(RULES), "--vary", f"{RATE}=2.00:3.00:0.50"]
+    result = CliRunner().invoke(app, [*arguments, "--plot", str(tmp_path / "x.jpg")])
+    assert result.exit_code == 2 and "ending in .png" in result.output
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a)
+    )
+    result = CliRunner().invoke(app, [*arguments, "--plot", str(tmp_path / "x.png")])
+    assert result.exit_code == 2 and "pip install 'budgetcalc[plot]'" in result.output
+    assert not (tmp_path / "x.png").exists()
