@@ -18,7 +18,6 @@ from typer.core import TyperArgument, TyperGroup
 if TYPE_CHECKING:
     from budgetcalc.allocation import Allocation
     from budgetcalc.inputs import PopulationOptions
-    from budgetcalc.ruleset.model import Calibration, RuleSet
 
 app = typer.Typer(
     name="budgetcalc",
@@ -253,7 +252,7 @@ def calibrate(
     from budgetcalc.engine.plan import compile_plan
     from budgetcalc.inputs import read_inputs
     from budgetcalc.money import format_euro
-    from budgetcalc.ruleset.model import Calibration
+    from budgetcalc.scenarios import calibration_of
     from budgetcalc.scope import require_scope
 
     def run() -> None:
@@ -262,7 +261,7 @@ def calibrate(
         )
         ruleset, people = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
-        calibration = _calibration(Calibration, vary, envelope, precision, ruleset)
+        calibration = calibration_of(vary, envelope, precision)
         found = find_value(compile_plan(ruleset, people), calibration)
         _say(f"{found.path} = {found.value}")
         _say(f"total: {format_euro(found.spends, 'en')} of {format_euro(found.budget, 'en')}")
@@ -453,31 +452,6 @@ def _check_plot(plot: Path | None, force: bool, inputs: list[Path]) -> None:
         from budgetcalc.report.plots import INSTALL_HINT
 
         raise OutputError(INSTALL_HINT, file=plot)
-
-
-def _calibration(
-    model: type[Calibration], vary: str, envelope: str, precision: str, ruleset: RuleSet
-) -> Calibration:
-    """The calibration the options ask for, checked as a rule file's [calibrate] would be."""
-    from pydantic import ValidationError
-
-    from budgetcalc.engine.parameters import ValueKind, rule_parameters
-    from budgetcalc.errors import RuleError
-
-    parameters = rule_parameters(ruleset)
-    found = parameters.get(vary)
-    if found is None or found.kind not in (ValueKind.RATE, ValueKind.MONEY, ValueKind.POT):
-        choices = [
-            p for p, v in parameters.items() if v.kind in (ValueKind.RATE, ValueKind.MONEY, ValueKind.POT)
-        ]
-        raise RuleError(
-            f"--vary {vary}: not a rate or amount of this rule set (these are: {', '.join(choices)})"
-        )
-    try:
-        return model.model_validate({"value": vary, "spend": envelope, "precision": precision})
-    except ValidationError as error:
-        problems = "; ".join(str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors())
-        raise RuleError(f"--envelope/--precision: {problems}") from None
 
 
 def _choose_format(output: Path | None, report_format: Format | None) -> str:

@@ -91,14 +91,6 @@ class Fixed:
         check_fits(abs(units), f"amount {value}")
         return cls(np.full(size, units, dtype=np.int64), scale, abs(units))
 
-    @classmethod
-    def zeros(cls, size: int) -> Fixed:
-        return cls(np.zeros(size, dtype=np.int64), 0, 0)
-
-    @classmethod
-    def from_cents(cls, cents: Int64Array) -> Fixed:
-        return cls(np.asarray(cents, dtype=np.int64), 2)
-
     def __len__(self) -> int:
         return int(self.units.size)
 

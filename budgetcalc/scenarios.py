@@ -27,10 +27,10 @@ import pandas as pd
 from pydantic import Field, ValidationError
 
 from budgetcalc.errors import AllocationError, RuleError
-from budgetcalc.files import RULE_FILE, read_regular_file
 from budgetcalc.population import Population
 from budgetcalc.ruleset.amount import Number
-from budgetcalc.ruleset.model import RuleSet, Strict
+from budgetcalc.ruleset.load import plain_messages, read_rule_text
+from budgetcalc.ruleset.model import Calibration, RuleSet, Strict
 from budgetcalc.ruleset.text import LongText, ShortText
 
 
@@ -55,13 +55,17 @@ class Scenario:
 def load_scenario(path: str | Path) -> tuple[Path, Scenario]:
     """The base rule file a scenario file extends (resolved next to it) and the scenario."""
     path = Path(path)
-    text = read_regular_file(path, RULE_FILE).decode("utf-8-sig", errors="strict")
+    text = read_rule_text(path)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise RuleError(f"not valid TOML: {error}", file=path) from None
     except RecursionError:
         raise RuleError("not valid TOML: arrays or tables nested too deeply", file=path) from None
+    return _scenario_of(path, data)
+
+
+def _scenario_of(path: Path, data: dict[str, object]) -> tuple[Path, Scenario]:
     try:
         found = ScenarioFile.model_validate(data)
     except ValidationError as error:
@@ -297,18 +301,10 @@ def calibrate(
     from budgetcalc.engine.calibrate import calibrate as find_value
     from budgetcalc.engine.plan import compile_plan
     from budgetcalc.money import cents_to_decimal
-    from budgetcalc.ruleset.model import Calibration
 
     if isinstance(population, pd.DataFrame):
         population = Population.from_frame(population)
-    try:
-        calibration = Calibration.model_validate(
-            {"value": path, "spend": str(envelope), "precision": str(precision)}
-        )
-    except ValidationError as error:
-        problems = "; ".join(str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors())
-        raise RuleError(problems) from None
-    found = find_value(compile_plan(base, population), calibration)
+    found = find_value(compile_plan(base, population), calibration_of(path, envelope, precision))
     following = None if found.next_spends is None else cents_to_decimal(found.next_spends)
     return pd.DataFrame(
         [
@@ -327,17 +323,17 @@ def load_rules(path: str | Path) -> RuleSet:
     """A rule file, or a scenario file as the rule set it makes: its base with the values it sets, named
     after the scenario, its rationale first in the note, so every report says which scenario it shows."""
     from budgetcalc.engine.parameters import with_values
-    from budgetcalc.ruleset import load_ruleset
+    from budgetcalc.ruleset import load_ruleset, parse_ruleset
 
     path = Path(path)
-    text = read_regular_file(path, RULE_FILE).decode("utf-8-sig", errors="replace")
+    text = read_rule_text(path)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except (tomllib.TOMLDecodeError, RecursionError):
-        return load_ruleset(path)  # the rule loader words the error
+        return parse_ruleset(text, source=path)  # the rule parser words the error
     if "extends" not in data:
-        return load_ruleset(path)
-    base_path, scenario = load_scenario(path)
+        return parse_ruleset(text, source=path)
+    base_path, scenario = _scenario_of(path, data)
     base = load_ruleset(base_path)
     try:
         changed = with_values(base, scenario.values)
@@ -350,3 +346,16 @@ def load_rules(path: str | Path) -> RuleSet:
     )
     document = {**changed.document(), "name": scenario.name, "note": note[:20_000]}
     return RuleSet.model_validate(document).with_lines(base._lines)
+
+
+def calibration_of(
+    path: str, envelope: Decimal | int | str, precision: Decimal | str = "0.01"
+) -> Calibration:
+    """A calibration asked for outside a rule file (the command line, a notebook), checked as a rule
+    file's ``[calibrate]`` is."""
+    try:
+        return Calibration.model_validate(
+            {"value": path, "spend": str(envelope), "precision": str(precision)}
+        )
+    except ValidationError as error:
+        raise RuleError(f"envelope or precision: {plain_messages(error)}") from None

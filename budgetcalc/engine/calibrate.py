@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetcalc.engine.evaluate import evaluate
+from budgetcalc.engine.parameters import calibration_problem
 from budgetcalc.engine.plan import Plan
-from budgetcalc.errors import AllocationError
+from budgetcalc.errors import AllocationError, RuleError
 from budgetcalc.exact import decimal_to_units
 from budgetcalc.ruleset.amount import MAX_EUROS
 from budgetcalc.ruleset.model import Calibration
@@ -41,6 +42,9 @@ class Calibrated:
 
 def calibrate(plan: Plan, calibration: Calibration) -> Calibrated:
     """The largest multiple of the precision (from ``lowest``) that spends at most the budget."""
+    problem = calibration_problem(plan.parameters, calibration.value)
+    if problem:
+        raise RuleError(f"{calibration.value}: {problem}")
     precision = calibration.precision.value
     budget = decimal_to_units(calibration.spend.value, 2)
     low = int(calibration.lowest / precision)  # ``lowest`` is validated as a multiple of the precision

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from budgetcalc.errors import RuleError
 from budgetcalc.exact import Fixed, Int64Array, check_fits, decimal_places, decimal_to_units
 from budgetcalc.ruleset.amount import MAX_EUROS, MAX_RATE_DECIMALS, Amount
+from budgetcalc.ruleset.load import plain_messages
 from budgetcalc.ruleset.locate import KeyPath, dotted
 from budgetcalc.ruleset.model import Component, PotKind, RuleSet, ShareBy
 
@@ -131,8 +132,7 @@ def with_values(ruleset: RuleSet, values: Mapping[str, Decimal]) -> RuleSet:
     try:
         return RuleSet.model_validate(document).with_lines(ruleset._lines)
     except ValidationError as error:
-        problems = "; ".join(str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors())
-        raise RuleError(f"{', '.join(values)}: {problems}") from None
+        raise RuleError(f"{', '.join(values)}: {plain_messages(error)}") from None
 
 
 def model_at(ruleset: RuleSet, key: KeyPath) -> Any:
@@ -152,6 +152,19 @@ def _document_of(found: Any) -> Any:
     if isinstance(found, list | tuple):
         return [_document_of(item) for item in found]
     return str(found) if isinstance(found, Decimal) else found
+
+
+CALIBRATABLE = frozenset({ValueKind.RATE, ValueKind.MONEY, ValueKind.POT})
+"""The kinds of value a calibration may look for: rates and amounts (not bounds, steps or weights)."""
+
+
+def calibration_problem(parameters: Mapping[str, Parameter], path: str) -> str | None:
+    """Why ``path`` cannot be calibrated, naming the paths that can; None where it can."""
+    found = parameters.get(path)
+    if found is not None and found.kind in CALIBRATABLE:
+        return None
+    choices = [name for name, parameter in parameters.items() if parameter.kind in CALIBRATABLE]
+    return f"not a rate or amount of this rule set (these are: {', '.join(choices)})"
 
 
 def value_problem(kind: ValueKind, value: Decimal) -> str | None:

@@ -17,13 +17,22 @@ from budgetcalc.ruleset.model import LocatedError, RuleSet
 
 def load_ruleset(path: str | Path) -> RuleSet:
     """Read and validate a rule file; every problem is reported with its line and key."""
+    return parse_ruleset(read_rule_text(path), source=path)
+
+
+def read_rule_text(path: str | Path) -> str:
+    """A rule (or scenario) file's text: a regular file of at most 1 MiB in UTF-8, with or without BOM."""
     path = Path(path)
     data = read_regular_file(path, RULE_FILE)
     try:
-        text = data.decode("utf-8-sig")  # Notepad saves UTF-8 with a byte-order mark
+        return data.decode("utf-8-sig")  # Notepad saves UTF-8 with a byte-order mark
     except UnicodeDecodeError as error:
         raise RuleError(f"rule file is not UTF-8 text (byte {error.start})", file=path) from None
-    return parse_ruleset(text, source=path)
+
+
+def plain_messages(error: ValidationError) -> str:
+    """A validation error's messages in one line, without pydantic's ``Value error,`` prefix."""
+    return "; ".join(str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors())
 
 
 def parse_ruleset(text: str, source: str | Path = "<rules>") -> RuleSet:

@@ -674,22 +674,11 @@ class RuleSet(Strict):
     def _calibrated_value(self) -> Self:
         if self.calibrate is None:
             return self
-        from budgetcalc.engine.parameters import ValueKind, rule_parameters  # the paths of this rule set
+        from budgetcalc.engine.parameters import calibration_problem, rule_parameters  # this rule set's paths
 
-        parameters = rule_parameters(self)
-        found = parameters.get(self.calibrate.value)
-        if found is None or found.kind not in (ValueKind.RATE, ValueKind.MONEY, ValueKind.POT):
-            candidates = [
-                path
-                for path, p in parameters.items()
-                if p.kind in (ValueKind.RATE, ValueKind.MONEY, ValueKind.POT)
-            ]
-            raise LocatedError(
-                f"'{self.calibrate.value}' is not a rate or amount of this rule set "
-                f"(these are: {', '.join(candidates)})",
-                "calibrate",
-                "value",
-            )
+        problem = calibration_problem(rule_parameters(self), self.calibrate.value)
+        if problem:
+            raise LocatedError(f"'{self.calibrate.value}' is {problem}", "calibrate", "value")
         return self
 
     def document(self) -> dict[str, Any]:
