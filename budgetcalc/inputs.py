@@ -52,14 +52,12 @@ def apply_overrides(ruleset: RuleSet, overrides: dict[str, Decimal]) -> RuleSet:
     values were changed, so every report shows it is a scenario."""
     if not overrides:
         return ruleset
-    from budgetcalc.engine.parameters import rule_parameters, with_values
+    from budgetcalc.engine.parameters import rule_parameters, unknown_path, with_values
 
     parameters = rule_parameters(ruleset)
     unknown = [path for path in overrides if path not in parameters]
     if unknown:
-        from budgetcalc.engine.parameters import Scenarios
-
-        Scenarios.of(parameters, {unknown[0]: [Decimal(0)]})  # raises the error with a suggestion
+        raise RuleError(unknown_path(unknown[0], parameters))
     changed = with_values(ruleset, overrides)
     shown = ", ".join(f"{path} = {value}" for path, value in overrides.items())
     name = f"{changed.name} [scenario: {shown}]"

@@ -231,7 +231,7 @@ class Scenarios:
         for path, column in given.items():
             parameter = parameters.get(path)
             if parameter is None:
-                raise RuleError(_unknown_path(path, parameters))
+                raise RuleError(unknown_path(path, parameters))
             if isinstance(column, Sequence | np.ndarray) and not isinstance(column, str):
                 row = list(column)
             else:
@@ -316,7 +316,8 @@ def _decimal(value: object, path: str) -> Decimal:
     return number
 
 
-def _unknown_path(path: str, parameters: Mapping[str, Parameter]) -> str:
+def unknown_path(path: str, parameters: Mapping[str, Parameter]) -> str:
+    """The message for a path the rule set does not have, with the closest one it has."""
     import difflib
 
     close = difflib.get_close_matches(path, list(parameters), n=1, cutoff=0.6)

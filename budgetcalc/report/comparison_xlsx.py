@@ -87,11 +87,6 @@ def render_comparison_xlsx(
     return output.getvalue()
 
 
-def euro_format(workbook: Any) -> Any:
-    """The euro number format of this workbook (XlsxWriter hands out the same format for equal properties)."""
-    return workbook.add_format({"num_format": EURO_FORMAT})
-
-
 def _charts(
     workbook: Any, sheet: str, data: pd.DataFrame, scenario: Scenario, number: int, last: int, lang: Lang
 ) -> None:
@@ -103,12 +98,13 @@ def _charts(
     charts.set_column(0, 0, 28)
     charts.set_column(1, 1, 12)
     amount_column = 5 + 3 * number  # table columns: code, name, kind, inhabitants, base, then 3 per scenario
+    euro = workbook.add_format({"num_format": EURO_FORMAT})
     order = sorted(range(last), key=lambda index: data[f"{scenario.name}: difference"].iloc[index])
     charts.write_string(0, 0, label("name", lang))
     charts.write_string(0, 1, label("difference", lang))
     for row, index in enumerate(order, start=1):
         charts.write_string(row, 0, neutralise(str(data["name"].iloc[index])))
-        charts.write_number(row, 1, data[f"{scenario.name}: difference"].iloc[index], euro_format(workbook))
+        charts.write_number(row, 1, data[f"{scenario.name}: difference"].iloc[index], euro)
     bars = workbook.add_chart({"type": "bar"})
     bars.add_series(
         {
