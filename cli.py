@@ -335,11 +335,13 @@ def compare(
                 )
             loaded.append(found)
         frame = compare_areas(people, base, loaded)
-        for line in summary(frame, loaded, limit):
+        for found, line in zip(loaded, summary(frame, loaded, limit), strict=True):
             _say(
                 f"{line['scenario']}: {line['total']} against {line['base_total']}; "
                 f"{line['gain']} areas gain, {line['lose']} lose"
             )
+            if found.rationale:
+                _say(f"  {found.rationale}")
             for area_kind, (gain, lose) in dict(line["per_kind"]).items():  # type: ignore[call-overload]
                 _say(f"  {area_kind or '-'}: {gain} gain, {lose} lose")
             if line["losing_more_than_threshold"]:
@@ -349,7 +351,7 @@ def compare(
                 from budgetcalc.report.comparison_xlsx import render_comparison_xlsx
 
                 counts = [int(count) for count in people.frame["inhabitants"]]
-                data = render_comparison_xlsx(frame, counts, loaded, base.name, lang.value)
+                data = render_comparison_xlsx(frame, counts, loaded, base.name, lang.value, limit)
             else:
                 data = table_csv(frame)
             write_atomically(output, data, force=force)
@@ -374,12 +376,14 @@ def sweep(
     rules: RulesOption,
     vary: Annotated[list[str], typer.Option("--vary", help="PATH=START:STOP:STEP; once or twice (a grid).")],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="One row per scenario, as .csv.")
+        Path | None,
+        typer.Option("--output", "-o", help="One row per scenario, as .csv, or .xlsx with a chart."),
     ] = None,
     per_area: Annotated[
         Path | None, typer.Option("--per-area", help="Also the areas x scenarios matrix (cents), as .csv.")
     ] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the totals as a .png.")] = None,
+    lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.nl,
     kind: KindOption = None,
     sheet: SheetOption = None,
     level: LevelOption = None,
@@ -399,15 +403,16 @@ def sweep(
     from budgetcalc.scenarios import parse_range, table_csv
     from budgetcalc.scenarios import sweep as run_sweep
     from budgetcalc.scope import require_scope
+    from budgetcalc.terminal import ProgressBar
 
     def run() -> None:
         inputs = [population, rules, *([columns] if columns else [])]
         _check_plot(plot, force, inputs)
-        for target in (output, per_area):
+        for target, suffixes in ((output, (".csv", ".xlsx")), (per_area, (".csv",))):
             if target is not None:
                 check_target(target, force=force, protected=inputs)
-                if target.suffix.lower() != ".csv":
-                    raise OutputError("sweeps are written as .csv; give a name ending in .csv", file=target)
+                if target.suffix.lower() not in suffixes:
+                    raise OutputError(f"written as {' or '.join(suffixes)}; give such a name", file=target)
         if not 1 <= len(vary) <= 2:
             raise RuleError("--vary: give one or two paths")
         grid = [parse_range(option) for option in vary]
@@ -416,18 +421,41 @@ def sweep(
         )
         ruleset, people = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
-        rows, matrix = run_sweep(people, ruleset, grid, per_area=per_area is not None)
+        total = 1
+        for _, values in grid:
+            total *= len(values)
+        bar = ProgressBar("sweep", total)
+        try:
+            rows, matrix = run_sweep(people, ruleset, grid, per_area=per_area is not None, progress=bar)
+        finally:
+            bar.close()
         for line in rows.head(20).to_string(index=False).splitlines():
             _say(line)
         if len(rows) > 20:
             _say(f"... {len(rows) - 20:,} more")
         if output is not None:
-            write_atomically(output, table_csv(rows), force=force)
+            if output.suffix.lower() == ".xlsx":
+                from budgetcalc.engine.parameters import rule_parameters
+                from budgetcalc.report.sweep_xlsx import render_sweep_xlsx
+
+                known = rule_parameters(ruleset)
+                paths = [path for path, _ in grid]
+                data = render_sweep_xlsx(
+                    rows,
+                    paths,
+                    {path: known[path].value for path in paths},
+                    ruleset.name,
+                    ruleset.note,
+                    lang.value,
+                )
+            else:
+                data = table_csv(rows)
+            write_atomically(output, data, force=force)
             _say(f"Report written: {output}")
         if plot is not None:
             from budgetcalc.report.plots import plot_sweep
 
-            write_atomically(plot, plot_sweep(rows, [path for path, _ in grid]), force=force)
+            write_atomically(plot, plot_sweep(rows, [path for path, _ in grid], lang.value), force=force)
             _say(f"Picture written: {plot}")
         if per_area is not None and matrix is not None:
             write_atomically(per_area, table_csv(matrix), force=force)

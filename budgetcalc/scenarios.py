@@ -17,7 +17,7 @@ not structure), so it costs one evaluation, not one allocation per scenario.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -239,12 +239,14 @@ def sweep(
     grid: Sequence[tuple[str, list[Decimal]]],
     *,
     per_area: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Every combination of the values in ``grid`` (one or two paths), evaluated at once on one plan.
 
     One row per scenario: the values, the total, the smallest and largest amount, how many areas lose
     against the base rule set and the largest loss (exact ``Decimal`` euros; a failed scenario has its
     error instead). With ``per_area`` also the areas x scenarios matrix in cents (a column per scenario).
+    ``progress`` is told how many scenarios are done after each block (for a progress bar).
     """
     import itertools
 
@@ -286,6 +288,8 @@ def sweep(
                 if matrix is not None:
                     matrix[f"scenario {number + 1}"] = totals.copy()
             rows.append(row)
+        if progress is not None:
+            progress(block.start + block.size)
     return pd.DataFrame(rows), None if matrix is None else pd.DataFrame(matrix)
 
 

@@ -8,7 +8,10 @@ terminal would act on them; made visible they read ``\\x1b[2J``, ``\\r``, ``\\u2
 from __future__ import annotations
 
 import re
-from typing import Protocol, runtime_checkable
+import sys
+import time
+from collections.abc import Callable
+from typing import Protocol, TextIO, runtime_checkable
 
 _HIDDEN = re.compile(
     "[\x00-\x1f\x7f-\x9f"  # C0 and C1 control characters (ESC, CR, BEL, CSI, ...)
@@ -41,3 +44,53 @@ def message_lines(message: object) -> list[str]:
     """The lines to print for a message or error, each made visible."""
     lines = message.lines() if isinstance(message, MultiLine) else [str(message)]
     return [visible(line) for line in lines]
+
+
+class ProgressBar:
+    """A one-line bar on a terminal (``Sweep [#####.....] 48%  4,800 of 10,000``), drawn only when the
+    stream is a terminal and the work has already taken ``delay`` seconds; cleared again by ``close``.
+
+    Called with the number done so far; redraws at most ten times a second.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        total: int,
+        stream: TextIO | None = None,
+        *,
+        delay: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.label = label
+        self.total = total
+        self.stream = stream if stream is not None else sys.stderr
+        self.delay = delay
+        self.clock = clock
+        self.started = clock()
+        self.drawn_at: float | None = None
+        self.shown = False
+        self.on_terminal = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def __call__(self, done: int) -> None:
+        now = self.clock()
+        if not self.on_terminal or now - self.started < self.delay or self.total <= 0:
+            return
+        if self.drawn_at is not None and now - self.drawn_at < 0.1 and done < self.total:
+            return
+        filled = 30 * min(done, self.total) // self.total
+        percent = 100 * min(done, self.total) // self.total
+        self.stream.write(
+            f"\r{visible(self.label)} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}%  "
+            f"{done:,} of {self.total:,}"
+        )
+        self.stream.flush()
+        self.drawn_at = now
+        self.shown = True
+
+    def close(self) -> None:
+        """Clear the bar's line, if it was drawn, so what follows starts on a clean line."""
+        if self.shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self.shown = False

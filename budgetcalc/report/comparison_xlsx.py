@@ -1,6 +1,7 @@
 """The comparison workbook for a meeting: the table of amounts and differences, and native Excel charts of
 the difference per area (sorted bars) and the staffel curve (amount against inhabitants, base and scenario
-as two series of points, one per area).
+as two lines through the areas, sorted by inhabitants, with each area a point). An overview sheet comes first:
+per scenario its name and rationale, the totals, who gains and who loses.
 
 Written with XlsxWriter, reproducibly (fixed document date); amounts are exact ``Decimal`` euros, text
 from the input is neutralised and written as text.
@@ -23,6 +24,8 @@ from budgetcalc.report.xlsx_report import EURO_FORMAT, FIXED_TIME, WORKBOOK_OPTI
 from budgetcalc.scenarios import Scenario
 
 PERCENT_FORMAT = '0.0"%"'
+_CURVE_COLUMN = 16
+"""The charts sheet's column where the curve's figures (sorted by inhabitants) start, right of the charts."""
 
 
 def render_comparison_xlsx(
@@ -31,9 +34,10 @@ def render_comparison_xlsx(
     scenarios: Sequence[Scenario],
     title: str,
     lang: Lang = "nl",
+    threshold: Decimal = Decimal(0),
 ) -> bytes:
-    """The comparison of ``compare_areas`` as .xlsx bytes: a sheet with the table, one with charts per
-    scenario."""
+    """The comparison of ``compare_areas`` as .xlsx bytes: an overview, a sheet with the table, one with
+    charts per scenario. ``threshold``: list the areas losing more than this many euros."""
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         output, {**WORKBOOK_OPTIONS, "default_format_properties": {"font_name": "Arial", "font_size": 10}}
@@ -45,6 +49,7 @@ def render_comparison_xlsx(
     euro = workbook.add_format({"num_format": EURO_FORMAT})
     percent = workbook.add_format({"num_format": PERCENT_FORMAT})
     count = workbook.add_format({"num_format": "#,##0"})
+    _overview(workbook, frame, scenarios, title, threshold, lang)
     table = workbook.add_worksheet(label("sheet_comparison", lang))
     table.set_landscape()
     table.set_paper(9)
@@ -82,13 +87,13 @@ def render_comparison_xlsx(
     last = len(data)
     table.autofilter(0, 0, last, len(columns) - 1)
     for number, scenario in enumerate(scenarios):
-        _charts(workbook, table.name, data, scenario, number, last, lang)
+        _charts(workbook, data, scenario, number, last, lang)
     workbook.close()
     return output.getvalue()
 
 
 def _charts(
-    workbook: Any, sheet: str, data: pd.DataFrame, scenario: Scenario, number: int, last: int, lang: Lang
+    workbook: Any, data: pd.DataFrame, scenario: Scenario, number: int, last: int, lang: Lang
 ) -> None:
     """A sheet per scenario: the differences sorted (bars) and the amounts against inhabitants (points)."""
     charts = workbook.add_worksheet(f"{label('sheet_charts', lang)} {number + 1}"[:31])
@@ -97,7 +102,6 @@ def _charts(
     charts.fit_to_pages(1, 1)
     charts.set_column(0, 0, 28)
     charts.set_column(1, 1, 12)
-    amount_column = 5 + 3 * number  # table columns: code, name, kind, inhabitants, base, then 3 per scenario
     euro = workbook.add_format({"num_format": EURO_FORMAT})
     order = sorted(range(last), key=lambda index: data[f"{scenario.name}: difference"].iloc[index])
     charts.write_string(0, 0, label("name", lang))
@@ -124,17 +128,25 @@ def _charts(
     bars.set_legend({"none": True})
     bars.set_size({"width": 720, "height": max(300, 16 * last + 80)})
     charts.insert_chart(0, 3, bars)
-    curve = workbook.add_chart({"type": "scatter"})
+    curve = workbook.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
+    by_inhabitants = sorted(range(last), key=lambda index: (data["inhabitants"].iloc[index], index))
+    left = _CURVE_COLUMN
+    for offset, key in enumerate(("inhabitants", "base", scenario.name)):
+        charts.write_string(0, left + offset, label(key, lang) if offset < 2 else neutralise(key))
+        charts.set_column(left + offset, left + offset, 14)
+        for row, index in enumerate(by_inhabitants, start=1):
+            charts.write_number(row, left + offset, data[key].iloc[index], euro if offset else None)
     series = (
-        (label("base", lang), 4, "#A5A5A5", "circle", 7),
-        (scenario.name, amount_column, "#ED7D31", "diamond", 6),
+        (label("base", lang), left + 1, "#A5A5A5", "circle", 7),
+        (scenario.name, left + 2, "#ED7D31", "diamond", 6),
     )
     for name, column, color, shape, size in series:
         curve.add_series(
             {
                 "name": name,
-                "categories": [sheet, 1, 3, last, 3],
-                "values": [sheet, 1, column, last, column],
+                "categories": [charts.name, 1, left, last, left],
+                "values": [charts.name, 1, column, last, column],
+                "line": {"color": color, "width": 1.5},
                 "marker": {"type": shape, "size": size, "fill": {"color": color}, "border": {"color": color}},
             }
         )
@@ -144,3 +156,63 @@ def _charts(
     curve.set_y_axis({"name": label("amount", lang), "num_format": EURO_FORMAT})
     curve.set_size({"width": 720, "height": 400})
     charts.insert_chart(max(22, last + 3), 3, curve)
+
+
+def _overview(
+    workbook: Any,
+    frame: pd.DataFrame,
+    scenarios: Sequence[Scenario],
+    title: str,
+    threshold: Decimal,
+    lang: Lang,
+) -> None:
+    """Per scenario: its name and rationale, the totals, who gains and who loses (in all and per kind) and
+    the areas losing more than ``threshold``."""
+    from budgetcalc.money import decimal_to_cents, format_euro
+    from budgetcalc.scenarios import summary
+
+    sheet = workbook.add_worksheet(label("sheet_overview", lang))
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 70)
+    bold = workbook.add_format({"bold": True, "valign": "top"})
+    top = workbook.add_format({"valign": "top"})
+    wrapped = workbook.add_format({"text_wrap": True, "valign": "top", "align": "left"})
+    euro = workbook.add_format({"num_format": EURO_FORMAT, "align": "left"})
+    count = workbook.add_format({"num_format": "#,##0", "align": "left"})
+    sheet.write_string(0, 0, neutralise(title), bold)
+    row = 2
+    for scenario, found in zip(scenarios, summary(frame, scenarios, threshold), strict=True):
+        per_kind = "; ".join(
+            f"{kind or '-'}: {gain} / {lose}"
+            for kind, (gain, lose) in dict(found["per_kind"]).items()  # type: ignore[call-overload]
+        )
+        losing = list(found["losing_more_than_threshold"])  # type: ignore[call-overload]
+        lines: list[tuple[str, object, Any]] = [
+            (label("scenario", lang), scenario.name, bold),
+            (label("rationale", lang), scenario.rationale or "", wrapped),
+            (label("base_total", lang), found["base_total"], euro),
+            (label("scenario_total", lang), found["total"], euro),
+            (label("difference", lang).capitalize(), found["total"] - found["base_total"], euro),  # type: ignore[operator]
+            (label("areas_gaining", lang), found["gain"], count),
+            (label("areas_losing", lang), found["lose"], count),
+            (label("per_kind", lang), per_kind, wrapped),
+            (
+                f"{label('losing_more_than', lang)} {format_euro(decimal_to_cents(threshold), lang)}",
+                ", ".join(losing) or label("none", lang),
+                wrapped,
+            ),
+        ]
+        for name, value, cell_format in lines:
+            sheet.write_string(row, 0, name, top)
+            if isinstance(value, Decimal | int):
+                sheet.write_number(row, 1, value, cell_format)
+            else:
+                text = neutralise(str(value))
+                sheet.write_string(row, 1, text, cell_format)
+                wrapped_lines = sum(max(1, -(-len(part) // 75)) for part in text.splitlines() or [""])
+                if wrapped_lines > 1:
+                    sheet.set_row(row, 13 * wrapped_lines)
+            row += 1
+        row += 1

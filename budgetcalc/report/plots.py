@@ -42,7 +42,7 @@ def plot_comparison(
     frame: pd.DataFrame, inhabitants: Sequence[int], scenarios: Sequence[Scenario], lang: Lang = "nl"
 ) -> bytes:
     """Per scenario: the difference per area as sorted bars, and the amounts against inhabitants (base and
-    scenario as two series of points)."""
+    scenario as two lines through the areas, sorted by inhabitants, each area a point)."""
     pyplot = _pyplot()
     figure, axes = pyplot.subplots(len(scenarios), 2, figsize=(13, 1.5 + 0.22 * len(frame)), squeeze=False)
     for row, scenario in enumerate(scenarios):
@@ -55,18 +55,16 @@ def plot_comparison(
         bars.set_title(f"{scenario.name}: {label('difference', lang)} ({label('per_area_chart', lang)})")
         bars.tick_params(axis="y", labelsize=7)
         bars.set_xlabel("€")
-        counts = list(inhabitants)
-        curve.scatter(
-            counts, [float(v) for v in frame["base"]], label=label("base", lang), color="#A5A5A5", s=28
-        )
-        curve.scatter(
-            counts,
-            [float(v) for v in frame[scenario.name]],
-            label=scenario.name,
-            color="#ED7D31",
-            s=16,
-            marker="D",
-        )
+        by_inhabitants = sorted(range(len(frame)), key=lambda index: (inhabitants[index], index))
+        counts = [inhabitants[index] for index in by_inhabitants]
+        for column, name, color, marker, size in (
+            ("base", label("base", lang), "#A5A5A5", "o", 5),
+            (scenario.name, scenario.name, "#ED7D31", "D", 4),
+        ):
+            amounts = [float(frame[column].iloc[index]) for index in by_inhabitants]  # drawing only
+            curve.plot(
+                counts, amounts, label=name, color=color, marker=marker, markersize=size, linewidth=1.2
+            )
         curve.set_title(label("staffel_curve", lang))
         curve.set_xlabel(label("inhabitants", lang))
         curve.set_ylabel(f"{label('amount', lang)} (€)")
