@@ -306,6 +306,7 @@ def compare(
     """Compare the rule set with its scenarios, area by area: totals, differences, who gains and who loses."""
     from decimal import Decimal, InvalidOperation
 
+    from budgetcalc.cli_summary import comparison_lines
     from budgetcalc.errors import OutputError, RuleError
     from budgetcalc.inputs import read_inputs
     from budgetcalc.report import check_target, write_atomically
@@ -335,6 +336,8 @@ def compare(
                 )
             loaded.append(found)
         frame = compare_areas(people, base, loaded)
+        for row in comparison_lines(frame, [found.name for found in loaded]):
+            _say(row)
         for found, line in zip(loaded, summary(frame, loaded, limit), strict=True):
             _say(
                 f"{line['scenario']}: {line['total']} against {line['base_total']}; "

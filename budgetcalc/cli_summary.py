@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import pandas as pd
+
 from budgetcalc.allocation import Allocation
 from budgetcalc.engine.expectations import ExpectationStatus
 from budgetcalc.labels import Lang, label
@@ -46,3 +50,18 @@ def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
                     f"{format_euro(result.expected_cents, lang)} / {actual}"
                 )
     return [visible(line) for line in lines]
+
+
+def comparison_lines(frame: pd.DataFrame, scenarios: Sequence[str], most: int = 30) -> list[str]:
+    """The comparison as a terminal table: per area its code and name, the base amount and per scenario
+    the amount, the difference and the percentage; at most ``most`` areas, then how many more."""
+    columns = ["code", "name", "base"]
+    for name in scenarios:
+        columns += [name, f"{name}: difference", f"{name}: percent"]
+    shown = frame[columns].head(most).copy()
+    shown["name"] = [visible(str(text))[:30] for text in shown["name"]]
+    shown.columns = [visible(str(column)) for column in shown.columns]
+    lines = shown.to_string(index=False, na_rep="-").splitlines()
+    if len(frame) > most:
+        lines.append(f"... {len(frame) - most:,} more areas (all of them in --output)")
+    return lines

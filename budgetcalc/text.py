@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 import unicodedata
 
 DEFAULT_IGNORABLE = (
@@ -30,14 +29,37 @@ DEFAULT_IGNORABLE = (
 nothing. Python's unicodedata does not expose the property, so its ranges are listed here."""
 
 
+_PLANES_WITH_CHARACTERS = ((0x0000, 0x3FFFF), (0xE0000, 0xEFFFF))
+"""Where Unicode assigns characters other than private use: planes 0-3 and 14 (planes 4-13 are empty,
+15-16 private use, category Co). Scanning only these builds the pattern four times faster."""
+
+
 @functools.cache
 def _invisible() -> re.Pattern[str]:
     """Every character that shows as nothing: format characters (category Cf) and Unicode's default
     ignorable code points. Built once, when the first text outside ASCII is read."""
-    found = {code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"}
+    found = {
+        code
+        for first, last in _PLANES_WITH_CHARACTERS
+        for code in range(first, last + 1)
+        if unicodedata.category(chr(code)) == "Cf"
+    }
     for first, last in DEFAULT_IGNORABLE:
         found.update(range(first, last + 1))
-    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(found)) + "]")
+    return re.compile("[" + "".join(_ranges(sorted(found))) + "]")
+
+
+def _ranges(codes: list[int]) -> list[str]:
+    """Sorted code points as the runs of a character class (``a-z``): a class of 4,000 single characters
+    takes the regex compiler a third of a second, one of 40 runs next to nothing."""
+    runs: list[str] = []
+    start = previous = codes[0]
+    for code in [*codes[1:], -1]:
+        if code != previous + 1:
+            runs.append(re.escape(chr(start)) + ("" if previous == start else "-" + re.escape(chr(previous))))
+            start = code
+        previous = code
+    return runs
 
 
 def normal_text(text: str) -> str:

@@ -174,3 +174,74 @@ def test_a_sweep_reports_its_progress_block_by_block() -> None:
     rows, _ = sweep(pd.read_csv(WIJKEN, dtype=str), load_ruleset(RULES), [parse_range(f"{RATE}=1:40:0.01")],
                     progress=seen.append)  # fmt: skip
     assert seen == sorted(seen) and seen[-1] == len(rows) == 3901
+
+
+def test_compare_prints_the_areas_as_a_table_on_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "base.toml").write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "t.toml").write_text(
+        f'extends = "base.toml"\nname = "T"\n[set]\n"{RATE}" = 2.50\n', encoding="utf-8"
+    )
+    result = run("compare", WIJKEN, "-r", tmp_path / "base.toml", "--scenario", tmp_path / "t.toml")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    lines = result.output.splitlines()  # type: ignore[attr-defined]
+    people = inhabitants()
+    for code, n in people.items():
+        row = next(line.split() for line in lines if line.startswith(code))
+        old, new = amount(n, Decimal("2.95")), amount(n, Decimal("2.50"))
+        assert [Decimal(value) for value in row[-4:-1]] == [old, new, new - old]
+
+
+POT_RULES = """
+name = "Wijkbudget met pot"
+municipality = "Leeuwarden"
+municipality_code = "GM0080"
+decision = "testbesluit"
+valid_from = 2024-01-01
+reference_date = 2024-01-01
+
+[components.vast]
+fixed = 1000
+
+[components.per_inwoner]
+rate = 1.13
+per = "inhabitants"
+rounding = { step = 1, mode = "half_even" }
+
+[pots.extra]
+amount = 100000
+minus = "vast"
+minimum = 2500
+maximum = 9000
+"""
+
+
+def test_sampled_sweep_amounts_equal_allocate_with_set_pots_included(tmp_path: Path) -> None:
+    """Every amount of a sweep (the per-area matrix) equals what ``allocate --set`` gives for that scenario,
+    on a sample of the grid, with a pot whose bounds need water filling."""
+    import csv
+    import random
+
+    rules = tmp_path / "pot.toml"
+    rules.write_text(POT_RULES, encoding="utf-8")
+    rate, pot = "components.per_inwoner.rate", "pots.extra.amount"
+    matrix = tmp_path / "matrix.csv"
+    grid = ["--vary", f"{rate}=0.50:2.00:0.13", "--vary", f"{pot}=60000:140000:7919.37"]
+    result = run("sweep", WIJKEN, "-r", rules, *grid, "-o", tmp_path / "rows.csv", "--per-area", matrix)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    with (tmp_path / "rows.csv").open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    with matrix.open(encoding="utf-8", newline="") as stream:
+        per_area = list(csv.DictReader(stream))
+    for number in random.Random(8).sample(range(len(rows)), 4):
+        row = rows[number]
+        report = tmp_path / f"single-{number}.csv"
+        single = run(
+            "allocate", WIJKEN, "-r", rules, "--set", f"{rate}={row[rate]}", "--set", f"{pot}={row[pot]}",
+            "-o", report,
+        )  # fmt: skip
+        assert single.exit_code == 0, single.output  # type: ignore[attr-defined]
+        with report.open(encoding="utf-8", newline="") as stream:
+            expected = {line["code"]: Decimal(line["total"]) for line in csv.DictReader(stream)}
+        found = {line["code"]: Decimal(line[f"scenario {number + 1}"]) / 100 for line in per_area}
+        assert found == expected
+        assert Decimal(row["total"]) == sum(expected.values())

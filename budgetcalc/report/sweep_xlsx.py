@@ -63,7 +63,9 @@ def render_sweep_xlsx(
     table.fit_to_pages(1, 0)
     table.write_string(0, 0, neutralise(title), bold)
     if note:
-        opening = note.split("\n\n")[0][:2000]
+        paragraphs = note.split("\n\n")
+        # a scenario's note opens with "Scenario: NAME", then its rationale: show both
+        opening = "\n".join(paragraphs[: 2 if paragraphs[0].startswith("Scenario: ") else 1])[:2000]
         table.merge_range(1, 0, 1, 6, neutralise(opening), wrapped)
         lines = sum(max(1, -(-len(line) // 120)) for line in opening.splitlines())
         table.set_row(1, 13 * lines)
