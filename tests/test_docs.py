@@ -62,7 +62,13 @@ def test_every_rule_file_key_is_documented() -> None:
     assert not missing, f"keys not documented in {RULES_DOC.name} (write them in backticks): {missing}"
 
 
-def test_every_complete_toml_example_loads() -> None:
+def test_every_complete_toml_example_loads(tmp_path: Path) -> None:
+    """Rule files parse; a scenario file (``extends``) loads on the shipped rule file it names."""
+    import shutil
+    import tomllib
+
+    from budgetcalc.scenarios import load_rules
+
     doc = RULES_DOC.read_text(encoding="utf-8")
     examples = [
         (start, body)
@@ -73,7 +79,13 @@ def test_every_complete_toml_example_loads() -> None:
     failures = []
     for start, body in examples:
         try:
-            parse_ruleset(body, source=f"{RULES_DOC.name} block at line {start}")
+            extends = tomllib.loads(body).get("extends")
+            if extends is None:
+                parse_ruleset(body, source=f"{RULES_DOC.name} block at line {start}")
+                continue
+            shutil.copy(RULES_DOC.parent.parent / "rules" / extends, tmp_path / extends)
+            (tmp_path / f"block-{start}.toml").write_text(body, encoding="utf-8")
+            assert load_rules(tmp_path / f"block-{start}.toml").name
         except BudgetcalcError as error:
             failures.append(str(error))
     assert not failures, "\n".join(failures)
