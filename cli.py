@@ -77,6 +77,11 @@ def _user_errors(action: Callable[[], T]) -> T:
 
     try:
         return action()
+    except BrokenPipeError:  # the reader went away (``| head``): nothing more to say, to anyone
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(141) from None
     except BudgetcalcError as error:
         _fail(error)
     except OSError as error:  # the file system said no (permissions, a full disk, a file locked by Excel)
@@ -465,6 +470,38 @@ def sweep(
             _say(f"Report written: {per_area}")
 
     _user_errors(run)
+
+
+@app.command(
+    epilog="Examples:\n\n  budgetcalc verify data/leeuwarden-2014-gepubliceerd.csv\n\n"
+    "  budgetcalc verify data/leeuwarden-2014-gepubliceerd.csv --rules rules/leeuwarden-2014.toml"
+)
+def verify(
+    table: Annotated[Path, typer.Argument(help="Allocation table (.xlsx, .xlsm or .csv).")],
+    rules: Annotated[
+        Path | None, typer.Option("--rules", "-r", help="Also recompute every area by this rule file.")
+    ] = None,
+    sheet: SheetOption = None,
+    column: ColumnOption = None,
+) -> None:
+    """Check an allocation table: components add up to each total, totals to the grand total, and with
+    --rules each area against the rules. Exit 0 when everything holds, 1 on discrepancies, 2 when the
+    table cannot be read."""
+    from budgetcalc.reading.mapping import parse_column_options
+    from budgetcalc.scenarios import load_rules
+    from budgetcalc.verification.table import check_table
+
+    def run() -> int:
+        ruleset = load_rules(rules) if rules is not None else None
+        columns = parse_column_options(column or [])
+        found = check_table(table, sheet=sheet, columns=columns or None, ruleset=ruleset)
+        for discrepancy in found.discrepancies:
+            _say(discrepancy.line())
+        _say(found.summary())
+        return 1 if found.discrepancies else 0
+
+    if _user_errors(run):
+        raise typer.Exit(1)
 
 
 def _check_plot(plot: Path | None, force: bool, inputs: list[Path]) -> None:

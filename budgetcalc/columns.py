@@ -55,6 +55,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "aantal inwoners",
         "inwonertal",
         "inwonersaantal",
+        "inw",
         "bevolking",
         "a inw",
         "bevolking aantal inwoners aantal",

@@ -90,7 +90,7 @@ def select_rows(
     for position in range(len(frame)):
         code, name = codes[position], names[position]
         reason = _national_row(code, name, written_kinds[position], municipality_codes[position])
-        reason = reason or _totals_row(code, name)
+        reason = reason or totals_row_reason(code, name)
         if reason:
             skip(position, reason)
     selected = [position for position in range(len(frame)) if keep[position]]
@@ -162,7 +162,7 @@ def _national_row(code: str, name: str, kind: str, municipality_code: str) -> Re
     return None
 
 
-def _totals_row(code: str, name: str) -> Reason | None:
+def totals_row_reason(code: str, name: str) -> Reason | None:
     """A row adding up the others, which cannot be an area: 'Totaal' as its code, or no code (empty or
     a placeholder such as ``-``, ``–``, ``*``, ``x``: no letter or digit, or a suppression mark) and a
     totals word or nothing as its name. A village named 'Som' with a code of its own stays."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +35,18 @@ class RawTable:
 
 
 def read_table(
-    path: str | Path, *, sheet: str | None = None, columns: Mapping[str, str] | None = None
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    also_known: Collection[str] = (),
 ) -> RawTable:
     """Read a ``.csv``, ``.xlsx`` or ``.xlsm`` file; the header is the first row that names known columns.
 
     ``columns`` maps fields to the file's own headers (``{"inhabitants": "Aantal personen"}``); such
-    headers count as known when the header row is looked for. Merged cells below the header are
-    filled down, except where that would copy a count (see :func:`fill_merged`).
+    headers count as known when the header row is looked for, as do the (normalised) ``also_known``.
+    Merged cells below the header are filled down, except where that would copy a count (see
+    :func:`fill_merged`).
     """
     path = Path(path)
     try:
@@ -66,7 +71,7 @@ def read_table(
         raise InputError(
             "the sheet is empty" if sheet_name else "the file is empty", file=path, sheet=sheet_name
         )
-    header_index = _find_header(rows, columns or {}, path, sheet_name)
+    header_index = _find_header(rows, columns or {}, path, sheet_name, also_known)
     header_row, header_cells = rows[header_index]
     if merged and sheet_name is not None:
         mapped = {normalise_header(header): field for field, header in (columns or {}).items()}
@@ -94,8 +99,10 @@ def _score(cells: list[object], mapped: set[str]) -> int:
     return len(fields)
 
 
-def _find_header(rows: Grid, columns: Mapping[str, str], path: Path, sheet: str | None) -> int:
-    mapped = {normalise_header(header) for header in columns.values()}
+def _find_header(
+    rows: Grid, columns: Mapping[str, str], path: Path, sheet: str | None, also_known: Collection[str] = ()
+) -> int:
+    mapped = {normalise_header(header) for header in columns.values()} | set(also_known)
     scores = [_score(cells, mapped) for _, cells in rows[:HEADER_SEARCH_ROWS]]
     best = max(scores)
     if best < 2:

@@ -1,0 +1,1 @@
+"""Verifying allocations: published tables and budgetcalc's own reports."""
