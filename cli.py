@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
@@ -206,8 +207,9 @@ def allocate(
         options = _population_options(
             sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
         )
-        ruleset, people = read_inputs(population, rules, options, overrides or ())
+        ruleset, people, record = read_inputs(population, rules, options, overrides or ())
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
+        result = dataclasses.replace(result, provenance=record)
         write_report(result, target, ReportFormat(chosen), lang.value, force=force, protected=inputs)
         _print_summary(result, lang.value)
         _say(("Rapport geschreven: " if lang is Language.nl else "Report written: ") + str(target))
@@ -264,7 +266,7 @@ def calibrate(
         options = _population_options(
             sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
         )
-        ruleset, people = read_inputs(population, rules, options, overrides or ())
+        ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
         calibration = calibration_of(vary, envelope, precision)
         found = find_value(compile_plan(ruleset, people), calibration)
@@ -331,7 +333,7 @@ def compare(
         options = _population_options(
             sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
         )
-        base, people = read_inputs(population, rules, options, overrides or ())
+        base, people, _ = read_inputs(population, rules, options, overrides or ())
         loaded = []
         for path in scenario:
             extends, found = load_scenario(path)
@@ -427,7 +429,7 @@ def sweep(
         options = _population_options(
             sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
         )
-        ruleset, people = read_inputs(population, rules, options, overrides or ())
+        ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
         total = 1
         for _, values in grid:

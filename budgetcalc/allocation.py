@@ -21,6 +21,7 @@ from budgetcalc.labels import Lang, label
 from budgetcalc.money import cents_to_decimal, format_plain
 from budgetcalc.notices import Notice
 from budgetcalc.population import Population
+from budgetcalc.provenance import Provenance
 from budgetcalc.ruleset.model import PotKind, RuleSet
 from budgetcalc.scope import Scope, ScopeStatus
 
@@ -54,6 +55,8 @@ class Allocation:
     """How each pot was shared (after the components, before the total)."""
     calibrated: Calibrated | None = None
     """The value ``[calibrate]`` found, written into ``ruleset``, and what it spends."""
+    provenance: Provenance | None = None
+    """What the allocation was made from (files, digests, options), when it was read from files."""
 
     def __len__(self) -> int:
         return len(self.population)

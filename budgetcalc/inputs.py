@@ -10,6 +10,7 @@ from pathlib import Path
 
 from budgetcalc.errors import RuleError
 from budgetcalc.population import Population
+from budgetcalc.provenance import Provenance, overrides_as_typed
 from budgetcalc.ruleset.model import RuleSet
 
 
@@ -25,6 +26,21 @@ class PopulationOptions:
     columns_file: Path | None = None
     skip_suppressed: bool = False
     allow_other_municipality: bool = False
+
+    def as_record(self) -> dict[str, object]:
+        """The options that were given (not their defaults), as text and flags for a report."""
+        given: dict[str, object] = {}
+        for name, value in vars(self).items():
+            if value in (None, False, ()):
+                continue
+            given[name] = (
+                list(value)
+                if isinstance(value, tuple | list)
+                else str(value)
+                if isinstance(value, Path)
+                else value
+            )
+        return given
 
 
 def parse_overrides(options: Sequence[str]) -> dict[str, Decimal]:
@@ -66,13 +82,16 @@ def apply_overrides(ruleset: RuleSet, overrides: dict[str, Decimal]) -> RuleSet:
 
 def read_inputs(
     population_file: Path, rules_file: Path, options: PopulationOptions, overrides: Sequence[str] = ()
-) -> tuple[RuleSet, Population]:
-    """The rule set (with overrides) and the population read for it, as the commands do."""
+) -> tuple[RuleSet, Population, Provenance]:
+    """The rule set (with overrides), the population read for it, and the record of both, as the
+    commands do."""
+    from budgetcalc import __version__
     from budgetcalc.reading import load_column_file, parse_column_options, read_population
     from budgetcalc.reading.mapping import check_fields
-    from budgetcalc.scenarios import load_rules
+    from budgetcalc.scenarios import load_rules_with_sources
 
-    ruleset = apply_overrides(load_rules(rules_file), parse_overrides(overrides))
+    loaded, sources = load_rules_with_sources(rules_file)
+    ruleset = apply_overrides(loaded, parse_overrides(overrides))
     from_file = load_column_file(options.columns_file) if options.columns_file else {}
     from_options = parse_column_options(options.column_options)
     check_fields(from_file, ruleset.columns(), file=options.columns_file)
@@ -87,7 +106,15 @@ def read_inputs(
         skip_suppressed=options.skip_suppressed,
         ruleset=None if options.allow_other_municipality else ruleset,
     )
-    return ruleset, people
+    record = Provenance(
+        population_file=str(population_file),
+        population_sha256=people.digest,
+        rules=sources,
+        version=__version__,
+        overrides=overrides_as_typed(overrides),
+        options=options.as_record(),
+    )
+    return ruleset, people, record
 
 
 def parameter_lines(ruleset: RuleSet) -> list[str]:

@@ -28,8 +28,9 @@ from pydantic import Field, ValidationError
 
 from budgetcalc.errors import AllocationError, RuleError
 from budgetcalc.population import Population
+from budgetcalc.provenance import RuleSource
 from budgetcalc.ruleset.amount import Number
-from budgetcalc.ruleset.load import plain_messages, read_rule_text
+from budgetcalc.ruleset.load import plain_messages, read_rule_source, read_rule_text
 from budgetcalc.ruleset.model import Calibration, RuleSet, Strict
 from budgetcalc.ruleset.text import LongText, ShortText
 
@@ -326,19 +327,27 @@ def calibrate(
 def load_rules(path: str | Path) -> RuleSet:
     """A rule file, or a scenario file as the rule set it makes: its base with the values it sets, named
     after the scenario, its rationale first in the note, so every report says which scenario it shows."""
+    return load_rules_with_sources(path)[0]
+
+
+def load_rules_with_sources(path: str | Path) -> tuple[RuleSet, tuple[RuleSource, ...]]:
+    """As :func:`load_rules`, with the files read (the file given, then the rule file a scenario extends),
+    each with its text and SHA-256 from the one read that was parsed."""
     from budgetcalc.engine.parameters import with_values
-    from budgetcalc.ruleset import load_ruleset, parse_ruleset
+    from budgetcalc.ruleset import parse_ruleset
 
     path = Path(path)
-    text = read_rule_text(path)
+    source = read_rule_source(path)
+    text = source.text
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except (tomllib.TOMLDecodeError, RecursionError):
-        return parse_ruleset(text, source=path)  # the rule parser words the error
+        return parse_ruleset(text, source=path), (source,)  # the rule parser words the error
     if "extends" not in data:
-        return parse_ruleset(text, source=path)
+        return parse_ruleset(text, source=path), (source,)
     base_path, scenario = _scenario_of(path, data)
-    base = load_ruleset(base_path)
+    base_source = read_rule_source(base_path)
+    base = parse_ruleset(base_source.text, source=base_path)
     try:
         changed = with_values(base, scenario.values)
     except RuleError as error:
@@ -349,7 +358,7 @@ def load_rules(path: str | Path) -> RuleSet:
         if text
     )
     document = {**changed.document(), "name": scenario.name, "note": note[:20_000]}
-    return RuleSet.model_validate(document).with_lines(base._lines)
+    return RuleSet.model_validate(document).with_lines(base._lines), (source, base_source)
 
 
 def calibration_of(

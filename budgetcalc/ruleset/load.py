@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from budgetcalc.errors import RuleError
 from budgetcalc.files import RULE_FILE, read_regular_file
+from budgetcalc.provenance import RuleSource, sha256_of
 from budgetcalc.ruleset.locate import KeyPath, dotted, key_lines, line_of
 from budgetcalc.ruleset.model import LocatedError, RuleSet
 
@@ -22,12 +23,18 @@ def load_ruleset(path: str | Path) -> RuleSet:
 
 def read_rule_text(path: str | Path) -> str:
     """A rule (or scenario) file's text: a regular file of at most 1 MiB in UTF-8, with or without BOM."""
+    return read_rule_source(path).text
+
+
+def read_rule_source(path: str | Path) -> RuleSource:
+    """A rule (or scenario) file's text with the SHA-256 of its bytes, from one read of the file."""
     path = Path(path)
     data = read_regular_file(path, RULE_FILE)
     try:
-        return data.decode("utf-8-sig")  # Notepad saves UTF-8 with a byte-order mark
+        text = data.decode("utf-8-sig")  # Notepad saves UTF-8 with a byte-order mark
     except UnicodeDecodeError as error:
         raise RuleError(f"rule file is not UTF-8 text (byte {error.start})", file=path) from None
+    return RuleSource(str(path), sha256_of(data), text)
 
 
 def plain_messages(error: ValidationError) -> str:
