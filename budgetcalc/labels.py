@@ -126,7 +126,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sheet": ("blad", "sheet"),
     "rule_file": ("Regelbestand", "Rule file"),
     "line": ("regel", "line"),
-    "scenario_values": ("Gewijzigde waarden (--set)", "Values changed (--set)"),
     # rounding modes
     "half_up": ("rekenkundig (helft naar boven)", "half up"),
     "half_even": ("bankiersafronding (helft naar even)", "half even"),
