@@ -217,6 +217,60 @@ def allocate(
     _user_errors(run)
 
 
+class ExplainFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(
+    epilog="Example:\n\n"
+    "  budgetcalc explain data/cbs-kwb-2024-inhabitants.csv --level wijk --municipality Noordoostpolder "
+    "--rules rules/noordoostpolder-2024.toml --area 'Wijk 03 Luttelgeest'"
+)
+def explain(
+    population: PopulationArgument,
+    rules: RulesOption,
+    area: Annotated[str, typer.Option("--area", "-a", help="The area to explain: its code or name.")],
+    explain_format: Annotated[
+        ExplainFormat, typer.Option("--format", "-f", help="text, or json (docs/explain-json.md).")
+    ] = ExplainFormat.text,
+    lang: Annotated[Language, typer.Option("--lang", help="Language of the explanation.")] = Language.nl,
+    kind: KindOption = None,
+    sheet: SheetOption = None,
+    level: LevelOption = None,
+    municipality: MunicipalityOption = None,
+    column: ColumnOption = None,
+    columns: ColumnsOption = None,
+    skip_suppressed: SkipSuppressedOption = False,
+    allow_other_municipality: AllowOtherOption = False,
+    overrides: SetOption = None,
+) -> None:
+    """Show how one area's amount came about, step by step: the values read, the rule set and its
+    source, each bracket, term, rounding, minimum or maximum, exception, pot share, and the total."""
+    from budgetcalc import allocate as run_allocation
+    from budgetcalc.explain import area_position, explanation_lines
+    from budgetcalc.inputs import read_inputs
+    from budgetcalc.report.json_report import dumps, explain_document, rule_file_digest
+
+    def run() -> None:
+        options = _population_options(
+            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+        )
+        ruleset, people = read_inputs(population, rules, options, overrides or ())
+        result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
+        position = area_position(result, area)
+        if explain_format is ExplainFormat.json:
+            document = explain_document(result, position, lang.value, rules)
+            sys.stdout.buffer.write(dumps(document))
+            sys.stdout.flush()
+            return
+        shown = f"{rules} (SHA-256 {rule_file_digest(rules)})"
+        for line in explanation_lines(result, position, lang.value, shown):
+            _say(line)
+
+    _user_errors(run)
+
+
 @app.command(epilog="Example:\n\n  budgetcalc params rules/leeuwarden-2015.toml")
 def params(rules: Annotated[Path, typer.Argument(help="Rule file (.toml).")]) -> None:
     """List every value of a rule file by its path, to override with --set: PATH = VALUE  # note."""

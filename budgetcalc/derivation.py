@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from budgetcalc.allocation import Allocation
 
 
+EUROS: dict[str, Any] = {"unit": "euros"}
+"""Field metadata: exact euros (a ``Decimal``). Every money field says its unit, ``euros`` or ``cents``
+(whole cents, an ``int``); the JSON documents (:mod:`budgetcalc.report.json_report`) give every amount
+in euros by it. A count of a population column (inhabitants, hectares) says ``count``."""
+CENTS: dict[str, Any] = {"unit": "cents"}
+RESULT_CENTS: dict[str, Any] = {"unit": "cents", "json": "result"}
+"""The amount a step comes to, in cents; named ``result`` in JSON, where every amount is in euros."""
+COUNT: dict[str, Any] = {"unit": "count"}
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of an area's derivation: the part (component, pot or ``total``) it belongs to, and the
@@ -36,61 +46,69 @@ class Step:
 
 @dataclass(frozen=True)
 class NotApplicable(Step):
-    """The component does not apply to the area (its ``applies_to``)."""
+    """The component does not apply to the area: its ``applies_to`` (described in ``condition``) leaves
+    it out."""
+
+    condition: str = ""
 
 
 @dataclass(frozen=True)
 class Excepted(Step):
     """A decided exception set the amount (of a component, or the whole total)."""
 
-    cents: int
+    cents: int = field(metadata=RESULT_CENTS)
     reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class FixedTerm(Step):
-    amount: Decimal
+    amount: Decimal = field(metadata=EUROS)
 
 
 @dataclass(frozen=True)
 class RateTerm(Step):
     """``rate`` euro times ``count`` of the ``per`` column."""
 
-    rate: Decimal
-    count: Decimal
+    rate: Decimal = field(metadata=EUROS)
+    count: Decimal = field(metadata=COUNT)
     per: str
 
 
 @dataclass(frozen=True)
 class BracketTerm(Step):
-    """The staffel bracket the area falls in, its fixed amount and its rate times the counted base."""
+    """The staffel bracket the area falls in (its index from 0, its ``bounds`` such as ``[500, 5000)``)
+    because its ``count`` of the ``per`` column lies within them; the bracket's fixed amount and its
+    rate times the counted ``base`` (the whole count, or for a marginal rate the part above the lower
+    bound)."""
 
     bracket: int
-    fixed: Decimal | None
-    rate: Decimal | None
-    base: Decimal | None
+    fixed: Decimal | None = field(metadata=EUROS)
+    rate: Decimal | None = field(metadata=EUROS)
+    base: Decimal | None = field(metadata=COUNT)
     per: str
+    count: Decimal | None = field(default=None, kw_only=True, metadata=COUNT)
+    bounds: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
 class PerAreaTerm(Step):
-    amount: Decimal
+    amount: Decimal = field(metadata=EUROS)
 
 
 @dataclass(frozen=True)
 class ExactSum(Step):
     """The exact sum of the terms, before any rounding."""
 
-    amount: Decimal
+    amount: Decimal = field(metadata=EUROS)
     terms: int
     """How many terms it adds up."""
 
 
 @dataclass(frozen=True)
 class Rounded(Step):
-    step: Decimal
+    step: Decimal = field(metadata=EUROS)
     mode: str
-    cents: int
+    cents: int = field(metadata=RESULT_CENTS)
 
 
 @dataclass(frozen=True)
@@ -98,7 +116,7 @@ class Bounded(Step):
     """Raised to the minimum (``raised``) or lowered to the maximum."""
 
     raised: bool
-    cents: int
+    cents: int = field(metadata=RESULT_CENTS)
 
 
 @dataclass(frozen=True)
@@ -116,24 +134,24 @@ class PotShare(Step):
     rounded down to ``floor_cents``, with one step more where ``by_remainder``; or a minimum or maximum
     fixed it (``bound``: -1, 1)."""
 
-    amount: int
-    paid_first: int
+    amount: int = field(metadata=CENTS)
+    paid_first: int = field(metadata=CENTS)
     paid_by: tuple[str, ...]
-    pool: int
-    step: int
-    free_pool: int
+    pool: int = field(metadata=CENTS)
+    step: int = field(metadata=CENTS)
+    free_pool: int = field(metadata={"unit": "steps"})
     numerator: int
     key_total: int
     keys: tuple[KeyPart, ...]
     share_by: str
     bound: int
-    floor_cents: int
+    floor_cents: int = field(metadata={**CENTS, "json": "floor"})
     exact: bool
     """The share is a whole number of steps: nothing was rounded."""
     bounded_areas: int
     """Areas a minimum or maximum fixed (their shares are not in proportion)."""
     by_remainder: bool
-    cents: int
+    cents: int = field(metadata=RESULT_CENTS)
 
 
 @dataclass(frozen=True)
@@ -143,8 +161,8 @@ class KeyPart:
 
     per: str
     weight: Decimal
-    count: Decimal
-    total: Decimal
+    count: Decimal = field(metadata=COUNT)
+    total: Decimal = field(metadata=COUNT)
 
 
 @dataclass(frozen=True)
@@ -153,20 +171,42 @@ class ScaledDown(Step):
     ``reached`` is False for a ceiling the total did not pass."""
 
     kind: str
-    amount: int
-    base: int
-    total: int
+    amount: int = field(metadata=CENTS)
+    base: int = field(metadata=CENTS)
+    total: int = field(metadata=CENTS)
     reached: bool
     by_remainder: bool
-    step: int
-    given_up: int
-    split: tuple[tuple[str, int], ...] = ()
+    step: int = field(metadata=CENTS)
+    given_up: int = field(metadata=CENTS)
+    split: tuple[tuple[str, int], ...] = field(default=(), metadata={"unit": "cents by part"})
     """A levy split over its components: what each pays, in cents."""
 
 
 @dataclass(frozen=True)
 class TotalSum(Step):
-    cents: int
+    """The sum of the area's components and pot shares, before the ``[total]`` rules."""
+
+    cents: int = field(metadata=RESULT_CENTS)
+
+
+@dataclass(frozen=True)
+class InputValue:
+    """A value of the area's row that the rules read: the column (``inhabitants``), its header in the
+    file (``aantal inwoners``) and the value read (an exact count, or text for a condition)."""
+
+    column: str
+    header: str
+    value: Decimal | str
+
+
+@dataclass(frozen=True)
+class AreaInput:
+    """Where the area's values were read: the file as given, its sheet, the row, and the values."""
+
+    file: str | None
+    sheet: str | None
+    row: int
+    values: tuple[InputValue, ...]
 
 
 def derivation(allocation: Allocation, position: int) -> list[Step]:
@@ -186,12 +226,43 @@ class Deriver:
             for result in allocation.components
             if result.rule.rate is not None
         }
+        self.staffel_counts = {
+            result.name: allocation.population.count(result.rule.staffel.per)
+            for result in allocation.components
+            if result.rule.staffel is not None
+        }
         self.lines: dict[str, int | None] = {}
+        counted = {"inhabitants"}
+        for component in self.ruleset.components.values():
+            counted |= {component.per} if component.rate is not None else set()
+            counted |= {component.staffel.per} if component.staffel is not None else set()
+        for pot in self.ruleset.pots.values():
+            counted |= {key.per for key in pot.keys} if pot.kind is PotKind.SHARE else set()
+        self.input_columns = [
+            (column, column in counted)
+            for column in ("inhabitants", *sorted((counted | self.ruleset.columns()) - {"inhabitants"}))
+            if column in self.frame.columns
+        ]
         self.per_area_paths = {
             result.name: self._per_area_paths(result)
             for result in allocation.components
             if result.rule.per_area
         }
+
+    def inputs(self, position: int) -> AreaInput:
+        """The values of the area's row that the rules read, and where that row is."""
+        population = self.allocation.population
+        values = tuple(
+            InputValue(
+                column,
+                population.headers.get(column, column),
+                population.count(column).decimal_at(position)
+                if counted
+                else str(self.frame[column].iloc[position]),
+            )
+            for column, counted in self.input_columns
+        )
+        return AreaInput(population.source, population.sheet, population.row_of(position), values)
 
     def _line(self, path: str | None) -> int | None:
         if path is None:
@@ -263,7 +334,9 @@ class Deriver:
         if result.exception[position]:
             return [self._excepted(name, position, name, int(result.cents[position]))]
         if not result.applies[position]:
-            return [NotApplicable(name)]
+            where = f"{base}.applies_to"
+            condition = rule.applies_to.describe() if rule.applies_to is not None else ""
+            return [NotApplicable(name, condition, path=where, line=self._line(where))]
         terms: list[Step] = []
         if rule.fixed is not None:
             path = f"{base}.fixed"
@@ -284,6 +357,8 @@ class Deriver:
                     bracket.rate.value if bracket.rate is not None else None,
                     _at(result.staffel_base, position) if bracket.rate is not None else None,
                     rule.staffel.per,
+                    count=_at(self.staffel_counts[name], position),
+                    bounds=bracket.describe(),
                     path=path,
                     line=self._line(path),
                 )

@@ -8,6 +8,7 @@ rates) are formatted once per component and language; the area's own numbers per
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from budgetcalc.derivation import (
@@ -31,10 +32,13 @@ from budgetcalc.derivation import (
 from budgetcalc.labels import Lang, label, unit_label
 from budgetcalc.money import RoundingMode, decimal_to_cents, format_euro, format_number
 from budgetcalc.ruleset.amount import Amount
-from budgetcalc.ruleset.model import PotKind, Rounding, ShareBy
+from budgetcalc.ruleset.model import Bracket, PotKind, Rounding, ShareBy
 
 if TYPE_CHECKING:
     from budgetcalc.allocation import Allocation
+
+TERMS = (FixedTerm, RateTerm, BracketTerm, PerAreaTerm)
+"""The steps that are terms of a component's sum."""
 
 
 def describe_rounding(rounding: Rounding, lang: Lang) -> str:
@@ -43,12 +47,6 @@ def describe_rounding(rounding: Rounding, lang: Lang) -> str:
     return (
         f"{label('rounded', lang)} {label(rounding.mode.value, lang)} {label('to_multiple_of', lang)} {step}"
     )
-
-
-def _bound_text(raised: bool, cents: int, lang: Lang) -> str:
-    """What follows an amount that was raised to the minimum or lowered to the maximum."""
-    key = "raised_to_minimum" if raised else "lowered_to_maximum"
-    return f"; {label(key, lang)} {format_euro(cents, lang)}"
 
 
 class AreaExplainer:
@@ -82,45 +80,86 @@ class AreaExplainer:
         return lines
 
     def _part(self, part: str, steps: list[Step]) -> str:
-        lang = self.lang
+        """One component's or pot's steps as one line, read as arithmetic: the terms (products before
+        sums), then ``= exact sum``, then rounding and bounds."""
         first = steps[0]
-        if isinstance(first, Excepted):
-            return (
-                f"{label('exception', lang)}: {format_euro(first.cents, lang)} ({'; '.join(first.reasons)})"
-            )
-        if isinstance(first, NotApplicable):
-            return label("not_applicable", lang)
-        if isinstance(first, TakesNoPart):
-            only = f" ({label('only_for', lang)} {first.condition})" if first.condition else ""
-            return label("takes_no_part", lang) + only
-        if isinstance(first, PotShare):
-            return self._pot_share(first)
-        if isinstance(first, ScaledDown):
-            return self._scaled_down(first)
-        terms: list[str] = []  # read as arithmetic: products before sums, then "= exact sum"
+        if not isinstance(first, TERMS):
+            return self.step_text(part, first)
+        lang = self.lang
+        terms: list[str] = []
         text = ""
         for step in steps:
-            if isinstance(step, FixedTerm):
-                terms.append(f"{label('fixed', lang)} {format_euro(step.amount, lang)}")
-            elif isinstance(step, RateTerm):
-                terms.append(
-                    self._rate(part, step)
-                    + format_number(step.count, lang)
-                    + f" {unit_label(step.per, lang)}"
-                )
-            elif isinstance(step, BracketTerm):
-                terms.append(self._bracket(part, step))
-            elif isinstance(step, PerAreaTerm):
-                terms.append(f"{label('per_area', lang)} {format_euro(step.amount, lang)}")
+            if isinstance(step, TERMS):
+                terms.append(self._term(part, step))
             elif isinstance(step, ExactSum):
                 text = " + ".join(terms)
                 if "×" in text or len(terms) > 1:
                     text += f" = {format_euro(step.amount, lang)}"
-            elif isinstance(step, Rounded):
-                text += f"; {self._rounding(step)}: {format_euro(step.cents, lang)}"
-            elif isinstance(step, Bounded):
-                text += _bound_text(step.raised, step.cents, lang)
+            else:
+                text += f"; {self.step_text(part, step)}"
         return text
+
+    def _term(self, part: str, step: Step) -> str:
+        """A term as it stands in a sum: ``vast bedrag € 6.567,00``, ``€ 1,68 × 664 inwoners``."""
+        lang = self.lang
+        if isinstance(step, FixedTerm):
+            return f"{label('fixed', lang)} {format_euro(step.amount, lang)}"
+        if isinstance(step, RateTerm):
+            return self._rate(part, step) + format_number(step.count, lang) + f" {unit_label(step.per, lang)}"
+        if isinstance(step, BracketTerm):
+            return self._bracket(part, step)
+        assert isinstance(step, PerAreaTerm)
+        return f"{label('per_area', lang)} {format_euro(step.amount, lang)}"
+
+    def step_text(self, part: str, step: Step) -> str:
+        """One step in words, whole: a term with what it comes to, a bracket with why the area falls
+        in it, a rounding, bound, exception, pot share or levy with its outcome."""
+        lang = self.lang
+        if isinstance(step, RateTerm):
+            return f"{self._term(part, step)} = {format_euro(step.rate * step.count, lang)}"
+        if isinstance(step, BracketTerm):
+            return self._bracket_step(part, step)
+        if isinstance(step, TERMS):
+            return self._term(part, step)
+        if isinstance(step, ExactSum):
+            return f"{label('exact_sum', lang)} {format_euro(step.amount, lang)}"
+        if isinstance(step, Rounded):
+            return f"{self._rounding(step)}: {format_euro(step.cents, lang)}"
+        if isinstance(step, Bounded):
+            key = "raised_to_minimum" if step.raised else "lowered_to_maximum"
+            return f"{label(key, lang)} {format_euro(step.cents, lang)}"
+        if isinstance(step, Excepted):
+            return f"{label('exception', lang)}: {format_euro(step.cents, lang)} ({'; '.join(step.reasons)})"
+        if isinstance(step, NotApplicable | TakesNoPart):
+            key = "not_applicable" if isinstance(step, NotApplicable) else "takes_no_part"
+            only = f" ({label('only_for', lang)} {step.condition})" if step.condition else ""
+            return label(key, lang) + only
+        if isinstance(step, PotShare):
+            return self._pot_share(step)
+        if isinstance(step, ScaledDown):
+            return self._scaled_down(step)
+        assert isinstance(step, TotalSum)
+        return f"{label('sum_components', lang)} {format_euro(step.cents, lang)}"
+
+    def _bracket_step(self, part: str, step: BracketTerm) -> str:
+        """``2.050 inwoners valt in staffel [1000, 5000): € 6.000,00 + € 1,25 × 2.050 inwoners = ...``."""
+        lang = self.lang
+        text = self._bracket(part, step)
+        if step.count is not None:
+            count = f"{format_number(step.count, lang)} {unit_label(step.per, lang)}"
+            text = f"{count} {label('falls_in', lang)} {text}"
+        condition = self._bracket_rule(part, step).applies_to
+        if condition is not None:
+            text += f" ({label('only_for', lang)} {condition.describe()})"
+        if step.rate is not None and step.base is not None:
+            amount = (step.fixed or Decimal(0)) + step.rate * step.base
+            text += f" = {format_euro(amount, lang)}"
+        return text
+
+    def _bracket_rule(self, part: str, step: BracketTerm) -> Bracket:
+        staffel = self.ruleset.components[part].staffel
+        assert staffel is not None
+        return staffel.brackets[step.bracket]
 
     def _rate(self, part: str, step: RateTerm) -> str:
         if part not in self.rates:
@@ -235,19 +274,120 @@ class AreaExplainer:
         if isinstance(first, Excepted):
             amount = format_euro(first.cents, lang)
             return f"{label('total', lang)}: {label('exception', lang)} {amount} ({'; '.join(first.reasons)})"
-        text = ""
-        for step in steps:
-            if isinstance(step, TotalSum):
-                text = (
-                    f"{label('total', lang)}: {label('sum_components', lang)} {format_euro(step.cents, lang)}"
-                )
-            elif isinstance(step, Rounded):
-                text += f"; {self._rounding(step)}: {format_euro(step.cents, lang)}"
-            elif isinstance(step, Bounded):
-                text += _bound_text(step.raised, step.cents, lang)
-        return text
+        texts = [self.step_text("total", step) for step in steps]
+        return f"{label('total', lang)}: " + "; ".join(texts)
 
 
 def explain_area(allocation: Allocation, position: int, lang: Lang = "nl") -> list[str]:
     """Every step for one area; to explain many areas, make one :class:`AreaExplainer` and reuse it."""
     return AreaExplainer(allocation, lang).explain(position)
+
+
+def explanation_lines(
+    allocation: Allocation, position: int, lang: Lang = "nl", rule_file: str | None = None
+) -> list[str]:
+    """``budgetcalc explain``: one area's derivation step by step. First the area, the values read
+    (file, sheet, row) and the rule set with its source (``rule_file``: the file as given, with its
+    SHA-256); then per component and pot each step with the rule-file value it used (path and line)
+    and what the part comes to; then the total."""
+    explainer = AreaExplainer(allocation, lang)
+    deriver = explainer.deriver
+    ruleset = allocation.ruleset
+    code, name, kind, _ = allocation.areas[position]
+    found = deriver.inputs(position)
+    where = ", ".join(
+        text
+        for text in (
+            found.file,
+            f"{label('sheet', lang)} '{found.sheet}'" if found.sheet else None,
+            f"{label('row', lang)} {found.row}",
+        )
+        if text
+    )
+    values = "; ".join(
+        f"{unit_label(value.column, lang)}"
+        + (f" ('{value.header}')" if value.header != value.column else "")
+        + f" {format_number(value.value, lang) if isinstance(value.value, Decimal) else value.value}"
+        for value in found.values
+    )
+    municipality = ruleset.municipality + (
+        f" ({ruleset.municipality_code})" if ruleset.municipality_code else ""
+    )
+    lines = [
+        f"{label('area', lang)}: {code} {name}" + (f" ({kind})" if kind else ""),
+        f"{label('input', lang)}: {where}: {values}",
+        f"{label('ruleset', lang)}: {ruleset.name}",
+        f"{label('municipality', lang)}: {municipality}",
+        f"{label('decision', lang)}: {ruleset.decision}",
+        f"{label('valid_from', lang)}: {ruleset.valid_from.isoformat()}",
+    ]
+    if ruleset.source:
+        lines.append(f"{label('source', lang)}: {ruleset.source}")
+    if rule_file is not None:
+        lines.append(f"{label('rule_file', lang)}: {rule_file}")
+    steps = deriver.steps(position)
+    excepted = bool(allocation.total.exception[position])
+    for part in allocation.part_names if not excepted else ():
+        lines.append(explainer.titles[part].rstrip())
+        for step in steps:
+            if step.part == part and not (isinstance(step, ExactSum) and step.terms <= 1):
+                lines.append(f"  {explainer.step_text(part, step)}{_used(step, lang)}")
+        lines.append(f"  = {format_euro(int(allocation.cents(part)[position]), lang)}")
+    total = format_euro(int(allocation.total.cents[position]), lang)
+    own = [step for step in steps if step.part == "total"]
+    if excepted or own:
+        lines.append(f"{label('total', lang)}:")
+        lines.extend(f"  {explainer.step_text('total', step)}{_used(step, lang)}" for step in own)
+        lines.append(f"  = {total}")
+    else:
+        parts = " + ".join(
+            format_euro(int(allocation.cents(part)[position]), lang) for part in allocation.part_names
+        )
+        lines.append(f"{label('total', lang)}: {parts} = {total}")
+    return lines
+
+
+def _used(step: Step, lang: Lang) -> str:
+    """``  [components.dorpsbudget.rate, regel 13]``: the rule-file value a step used, if any."""
+    if step.path is None:
+        return ""
+    line = f", {label('line', lang)} {step.line}" if step.line is not None else ""
+    return f"  [{step.path}{line}]"
+
+
+def area_position(allocation: Allocation, reference: str) -> int:
+    """The area ``--area`` names, by code or name. A name that several areas bear, or a reference that
+    matches none, is an AllocationError; for none it suggests areas whose code or name is close."""
+    from budgetcalc.engine.areas import AreaIndex
+    from budgetcalc.errors import AllocationError
+
+    index = allocation.population.derived("area_index", AreaIndex)
+    position = index.find(reference, used_in="--area")
+    if position is not None:
+        return position
+    source = allocation.population.source
+    where = f" in {Path(source).name}" if source else ""
+    close = close_areas(allocation, reference)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise AllocationError(f"--area '{reference}' is not the code or name of any area{where}{hint}")
+
+
+def close_areas(allocation: Allocation, reference: str, limit: int = 3) -> list[str]:
+    """Areas whose code or name looks like ``reference`` (case aside, a part of it, or a near spelling),
+    as ``'Name' (CODE)``, closest first."""
+    import difflib
+
+    wanted = " ".join(reference.split()).casefold()
+    areas = allocation.areas
+    keys: dict[str, int] = {}
+    for position, (code, name, _, _) in enumerate(areas):
+        keys.setdefault(code.casefold(), position)
+        keys.setdefault(name.casefold(), position)
+    found: list[int] = []
+    same = [keys[key] for key in keys if key == wanted]
+    within = [keys[key] for key in keys if wanted and key and (wanted in key or key in wanted)]
+    near = [keys[key] for key in difflib.get_close_matches(wanted, list(keys), n=limit, cutoff=0.6)]
+    for position in (*same, *near, *within):
+        if position not in found:
+            found.append(position)
+    return [f"'{areas[position][1]}' ({areas[position][0]})" for position in found[:limit]]

@@ -142,6 +142,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "levy": ("afdracht", "levy"),
     "including": ("waarvan", "including"),
     "of_which": ("waarvan", "of which"),
+    # the explain command
+    "falls_in": ("valt in", "falls in"),
+    "exact_sum": ("som, exact", "exact sum"),
+    "area": ("Gebied", "Area"),
+    "input": ("Invoer", "Input"),
+    "row": ("rij", "row"),
+    "sheet": ("blad", "sheet"),
+    "rule_file": ("Regelbestand", "Rule file"),
+    "line": ("regel", "line"),
     # rounding modes
     "half_up": ("rekenkundig (helft naar boven)", "half up"),
     "half_even": ("bankiersafronding (helft naar even)", "half even"),

@@ -303,9 +303,10 @@ def test_the_json_report_carries_each_areas_derivation_with_paths_and_lines() ->
     lines = text.splitlines()
     assert lines[rate["line"] - 1].lstrip().startswith("rate")  # the line of the rule file that holds it
     rounded = steps[("Rounded", "dorpsbudget")]
-    assert rounded["step"] == "100" and rounded["mode"] == "up" and rounded["cents"] == 380_000
+    # every amount in euros (docs/explain-json.md)
+    assert rounded["step"] == "100.00" and rounded["mode"] == "up" and rounded["result"] == "3800.00"
     assert lines[rounded["line"] - 1].lstrip().startswith("rounding")
-    assert steps[("Bounded", "dorpsbudget")]["cents"] == 390_000  # the published minimum of EUR 3,900
+    assert steps[("Bounded", "dorpsbudget")]["result"] == "3900.00"  # the published minimum of EUR 3,900
 
 
 def test_scenarios_as_a_dataframe_for_a_notebook() -> None:

@@ -1,8 +1,15 @@
-"""The JSON report: the whole allocation with explanations, amounts as exact decimal strings."""
+"""The JSON documents: the report (every area) and ``budgetcalc explain --format json`` (one area).
+
+Both describe an area with the same structure from the same function (:meth:`AreaDocuments.area`), and
+both carry ``format`` and ``version``; ``docs/explain-json.md`` documents every field. Every amount of
+money is a string of euros with at least two decimals (``"7682.52"``, an exact sum ``"1115.525"``), so
+that no reader turns it into a float; counts are exact decimal strings too.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -10,51 +17,77 @@ from typing import Any
 
 from budgetcalc import __version__
 from budgetcalc.allocation import Allocation
-from budgetcalc.derivation import Step
+from budgetcalc.derivation import AreaInput, KeyPart, PotShare, Step
 from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang
-from budgetcalc.money import format_plain
+from budgetcalc.money import CENT, format_plain
+
+VERSION = 1
+"""The version of both documents' structure; raised whenever a field changes meaning or goes away."""
+REPORT_FORMAT = "budgetcalc-report"
+EXPLAIN_FORMAT = "budgetcalc-explain"
+
+
+class AreaDocuments:
+    """Each area of one allocation as JSON-ready data; what all areas share is looked up once."""
+
+    def __init__(self, allocation: Allocation, lang: Lang = "nl") -> None:
+        self.allocation = allocation
+        self.explainer = AreaExplainer(allocation, lang)
+        self.columns = allocation.amount_columns
+        self.cents = {column: allocation.cents(column).tolist() for column in self.columns}
+        self.overridden = allocation.total.exception.tolist()
+        self.brackets = allocation.brackets()
+
+    def area(self, position: int) -> dict[str, Any]:
+        """One area: who it is, the values read for it, its amounts, its bracket, its explanation (one
+        line per part) and its derivation (one entry per step, with the step in words)."""
+        code, name, kind, inhabitants = self.allocation.areas[position]
+        deriver = self.explainer.deriver
+        steps = deriver.steps(position)
+        amounts = {
+            column: None
+            if self.overridden[position] and column != "total"
+            else format_plain(self.cents[column][position])
+            for column in self.columns
+        }
+        return {
+            "code": code,
+            "name": name,
+            "kind": kind,
+            "inhabitants": inhabitants,
+            "input": input_document(deriver.inputs(position)),
+            "amounts": amounts,
+            "bracket": self.brackets[position] or None,
+            "explanation": self.explainer.render(steps),
+            "derivation": [
+                {**step_document(step), "text": self.explainer.step_text(step.part, step)} for step in steps
+            ],
+        }
+
+
+def population_document(allocation: Allocation) -> dict[str, Any]:
+    """The population file by name (not the path it happened to have), sheet and SHA-256."""
+    population = allocation.population
+    return {
+        "file": Path(population.source).name if population.source else None,
+        "sheet": population.sheet,
+        "sha256": population.digest,
+        "areas": len(allocation),
+    }
 
 
 def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, Any]:
-    """A JSON-ready dict; amounts are strings such as ``"7682.52"`` so no reader turns them into floats."""
-    columns = allocation.amount_columns
-    overridden = allocation.total.exception
-    brackets = allocation.brackets()
-    areas = []
-    cents = {column: allocation.cents(column).tolist() for column in columns}
-    explainer = AreaExplainer(allocation, lang)
-    for position, (code, name, kind, inhabitants) in enumerate(allocation.areas):
-        steps = explainer.deriver.steps(position)
-        amounts = {
-            column: None
-            if overridden[position] and column != "total"
-            else format_plain(cents[column][position])
-            for column in columns
-        }
-        areas.append(
-            {
-                "code": code,
-                "name": name,
-                "kind": kind,
-                "inhabitants": inhabitants,
-                "amounts": amounts,
-                "bracket": brackets[position] or None,
-                "explanation": explainer.render(steps),
-                "derivation": [step_document(step) for step in steps],
-            }
-        )
+    """The report as a JSON-ready dict: the rule set, the population, every area, the checks."""
+    documents = AreaDocuments(allocation, lang)
     return {
+        "format": REPORT_FORMAT,
+        "version": VERSION,
         "generator": f"budgetcalc {__version__}",
         "ruleset": allocation.ruleset.document(),
-        "population": {
-            "file": Path(allocation.population.source).name if allocation.population.source else None,
-            "sheet": allocation.population.sheet,
-            "sha256": allocation.population.digest,
-            "areas": len(allocation),
-        },
+        "population": population_document(allocation),
         "total": format_plain(allocation.grand_total_cents),
-        "areas": areas,
+        "areas": [documents.area(position) for position in range(len(allocation))],
         "checks": [
             {"check": check.key, "ok": check.ok, "detail": check.detail} for check in allocation.checks()
         ],
@@ -62,20 +95,88 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
     }
 
 
-def step_document(step: Step) -> dict[str, Any]:
-    """One derivation step as JSON: ``type`` (``RateTerm``), then its fields; numbers as exact strings."""
-    fields = {
-        key: _exact(value) for key, value in dataclasses.asdict(step).items() if value not in (None, ())
+def explain_document(
+    allocation: Allocation, position: int, lang: Lang = "nl", rule_file: Path | None = None
+) -> dict[str, Any]:
+    """One area's derivation with the rule set's source and the rule file it was read from."""
+    ruleset = allocation.ruleset
+    return {
+        "format": EXPLAIN_FORMAT,
+        "version": VERSION,
+        "generator": f"budgetcalc {__version__}",
+        "language": lang,
+        "ruleset": {
+            "name": ruleset.name,
+            "municipality": ruleset.municipality,
+            "municipality_code": ruleset.municipality_code,
+            "decision": ruleset.decision,
+            "valid_from": ruleset.valid_from.isoformat(),
+            "reference_date": ruleset.reference_date.isoformat(),
+            "source": ruleset.source,
+            "file": str(rule_file) if rule_file is not None else None,
+            "sha256": rule_file_digest(rule_file) if rule_file is not None else None,
+        },
+        "population": population_document(allocation),
+        "area": AreaDocuments(allocation, lang).area(position),
     }
-    return {"type": type(step).__name__, **fields}
+
+
+def rule_file_digest(path: Path) -> str:
+    """SHA-256 of a rule file's bytes (at most 1 MiB, read as every rule file is)."""
+    from budgetcalc.files import RULE_FILE, read_regular_file
+
+    return hashlib.sha256(read_regular_file(path, RULE_FILE)).hexdigest()
+
+
+def input_document(found: AreaInput) -> dict[str, Any]:
+    """Where the area's row is, and the values the rules read from it (exact strings)."""
+    return {
+        "file": Path(found.file).name if found.file else None,
+        "sheet": found.sheet,
+        "row": found.row,
+        "values": [
+            {"column": value.column, "header": value.header, "value": str(value.value)}
+            for value in found.values
+        ],
+    }
+
+
+def step_document(step: Step) -> dict[str, Any]:
+    """One derivation step as JSON: ``type`` (``RateTerm``), then its fields. Every amount is in euros
+    (fields the step keeps in cents converted, and renamed where their name says ``cents``); empty
+    fields are left out."""
+    found: dict[str, Any] = {"type": type(step).__name__}
+    for item in dataclasses.fields(step):
+        value = getattr(step, item.name)
+        if value is None or value == ():
+            continue
+        unit = item.metadata.get("unit")
+        name = item.metadata.get("json", item.name)
+        if unit == "cents":
+            found[name] = format_plain(value)
+        elif unit == "steps":  # a number of pot steps: in euros, that many steps
+            assert isinstance(step, PotShare)
+            found[name] = format_plain(value * step.step)
+        elif unit == "cents by part":
+            found[name] = [{"part": part, "amount": format_plain(cents)} for part, cents in value]
+        elif unit == "euros":
+            found[name] = euro_text(value)
+        elif isinstance(value, tuple) and value and isinstance(value[0], KeyPart):
+            found[name] = [{key: _exact(part) for key, part in vars(key_part).items()} for key_part in value]
+        else:
+            found[name] = _exact(value)
+    return found
+
+
+def euro_text(amount: Decimal) -> str:
+    """Exact euros with at least two decimals: ``"6567.00"``, ``"1.68"``, ``"1115.525"``."""
+    return str(amount.quantize(CENT) if amount.as_tuple().exponent > -2 else amount)  # type: ignore[operator]
 
 
 def _exact(value: Any) -> Any:
-    """Decimals as exact strings, also inside lists and dicts (a pot's keys)."""
+    """Decimals as exact strings, also inside lists."""
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, dict):
-        return {key: _exact(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_exact(item) for item in value]
     return value
@@ -83,5 +184,9 @@ def _exact(value: Any) -> Any:
 
 def render_json(allocation: Allocation, lang: Lang = "nl") -> bytes:
     """The JSON report as UTF-8 bytes, indented, keys in a fixed order."""
-    text = json.dumps(allocation_document(allocation, lang), ensure_ascii=False, indent=2)
-    return (text + "\n").encode("utf-8")
+    return dumps(allocation_document(allocation, lang))
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    """A JSON document as UTF-8 bytes, indented, ending in a line break."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
