@@ -284,6 +284,29 @@ def params(rules: Annotated[Path, typer.Argument(help="Rule file (.toml).")]) ->
     _user_errors(run)
 
 
+@app.command(epilog="Example:\n\n  budgetcalc check rules/*.toml")
+def check(
+    rules: Annotated[list[Path], typer.Argument(help="Rule files (.toml); scenario files are validated.")],
+) -> None:
+    """Validate rule files and run their examples and assertions: silent when all hold; one line per
+    failure (exit 1); an unreadable or invalid file is an error (exit 2)."""
+    from budgetcalc.checking import check_files
+    from budgetcalc.errors import BudgetcalcError
+
+    def run() -> int:
+        code = 0
+        for finding in check_files(rules):
+            if isinstance(finding, BudgetcalcError):
+                _say(finding, err=True, prefix="error: ")
+                code = 2
+            else:
+                _say(finding)
+                code = max(code, 1)
+        return code
+
+    raise typer.Exit(_user_errors(run))
+
+
 @app.command(
     epilog="Example:\n\n  budgetcalc calibrate data/leeuwarden-wijken-2024.csv "
     "--rules rules/leeuwarden-2015.toml "

@@ -1,9 +1,13 @@
-"""The rule files in rules/ reproduce the published numbers of real Dutch rule sets.
+"""The rule files in rules/ against the published numbers of real Dutch rule sets.
 
 Every expected amount below comes from the published source cited next to it (the same sources are
 in the rule files), or from the arithmetic of the published rule written out in a comment; none is
-copied from the program's output. Small populations are inline; the real ones are the CBS
-Kerncijfers wijken en buurten 2024 files in data/ (see data/SOURCES.md).
+copied from the program's output. Only Het Hogeland's Adorp is a reproduction in the strict sense (rule
+and outcome published apart); the rest are consistency checks: Leeuwarden 2014's formula is fitted to
+its table, Opsterland's counts are worked back from its amounts, and the others test bracket edges and
+pots worked out from the rule text or from values the rule file chose (each file's [[examples]] say
+which: evidence = "published", "derived", "worked_out" or "chosen"). Small populations are inline;
+the real ones are the CBS Kerncijfers wijken en buurten 2024 files in data/ (see data/SOURCES.md).
 """
 
 from __future__ import annotations
@@ -222,17 +226,34 @@ def test_het_hogeland_adorp_2024() -> None:
 
 # --- §6 Opsterland ------------------------------------------------------------------------------
 # https://wijnjewoude.net/plaatselijk-belang-wijnjewoude/dorpsbudget/ : "€ 2.500 verhoogd met een
-# bedrag van € 0,80 per inwoner"; Wijnjewoude's published yearly amounts with the implied counts.
+# bedrag van € 0,80 per inwoner"; Wijnjewoude's published yearly amounts. The inhabitants are NOT
+# published: the counts below are worked back from the amounts with the same formula, (amount − 2.500)
+# / 0,80. So the first test is a CONSISTENCY CHECK, not a reproduction: it holds by construction and
+# fails only if the file's 2.500 or 0,80 change. The second asks what the published figures can say
+# about the file's values: that every amount is 2.500 plus a whole number of times 0,80.
+WIJNJEWOUDE = ["4165.60", "4133.60", "4128.80", "4116.00", "4128.80", "4139.20"]  # 2016 .. 2021
 
 
 @pytest.mark.parametrize(
     ("inhabitants", "published"),
     [(2082, "4165.60"), (2042, "4133.60"), (2036, "4128.80"), (2020, "4116.00"), (2049, "4139.20")],
 )
-def test_opsterland_wijnjewoude(inhabitants: int, published: str) -> None:
+def test_opsterland_wijnjewoude_consistency_check_with_counts_worked_back_from_the_amounts(
+    inhabitants: int, published: str
+) -> None:
     allocation = run("opsterland-2016", [("WJW", "Wijnjewoude", inhabitants)])
     assert amounts(allocation) == {"WJW": D(published)}
     assert matched_expectations(allocation) == 1  # the year with this count; the others: other_count
+
+
+def test_opsterland_every_published_amount_is_the_basisbedrag_plus_whole_inhabitants() -> None:
+    # Fails if the file's basisbedrag or rate disagree with the published amounts (a rate of 0,75
+    # leaves 2016's 1.665,60 at 2.220,8 inhabitants); a rate of 0,40 would pass too (4.164 inhabitants).
+    component = load_ruleset(RULES / "opsterland-2016.toml").components["dorpsbudget"]
+    assert component.fixed is not None and component.rate is not None
+    for published in WIJNJEWOUDE:
+        count = (D(published) - component.fixed.value) / component.rate.value
+        assert count == count.to_integral_value() and 1000 < count < 5000, (published, count)
 
 
 # --- §7 Borger-Odoorn 2020 ----------------------------------------------------------------------

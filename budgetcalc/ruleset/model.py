@@ -520,18 +520,116 @@ class AreaException(Strict):
     source: LongText | None = None
 
 
+class Evidence(StrEnum):
+    """What an expected amount proves: whether it can show that the rule file is wrong."""
+
+    PUBLISHED = "published"
+    """The amount and the area's figures are both published, and the rule file was not fitted to them:
+    reproducing it shows that the file computes what the municipality computed."""
+    DERIVED = "derived"
+    """The amount is published, but an area's figure (the inhabitants) or a value of the rule was worked
+    back from it: it holds by construction, and shows only that file and figure agree."""
+    WORKED_OUT = "worked_out"
+    """Nothing published to compare with: the amount is worked out by hand from the published rule text
+    (the arithmetic in the note); it shows that the program reads the file as the text means."""
+    CHOSEN = "chosen"
+    """Worked out by hand from values this rule file chose (not published): it records what the choice
+    gives, and proves nothing about the municipality's own figures."""
+
+
+def _population_file(value: Any) -> Any:
+    """Let a file name stand for ``{ file = "..." }``."""
+    return {"file": value} if isinstance(value, str) else value
+
+
+class PopulationFile(Strict):
+    """The population file a published amount belongs to, relative to the rule file, and how to read it."""
+
+    file: ShortText = Field(min_length=1)
+    level: ShortText | None = None
+    sheet: ShortText | None = None
+
+
 class Expectation(Strict):
     """A published outcome the allocation must reproduce, checked on every run.
 
     Without ``area`` it is the published grand total over all areas (and ``inhabitants`` their sum).
+    With ``population`` it is also an assertion ``budgetcalc check`` runs on that file.
     """
 
     area: ShortText | None = Field(default=None, min_length=1)
     component: str | None = None
     amount: Money
     inhabitants: int | None = Field(default=None, ge=0)
+    population: Annotated[PopulationFile, BeforeValidator(_population_file)] | None = None
+    evidence: Evidence | None = None
     source: LongText | None = None
     note: LongText | None = None
+
+
+def _total_or_parts(value: Any) -> Any:
+    """Let one amount stand for ``{ total = ... }``."""
+    return value if isinstance(value, dict) else {"total": value}
+
+
+FIGURE_TYPES = (int, Decimal, str)
+"""What an example area's figure may be: a count, a measure, or text (kind, an attribute)."""
+
+
+class ExampleArea(Strict):
+    """One area of an example: its figures as a population row gives them, and what it ``gets``.
+
+    Every key besides ``gets`` is a column (``code``, ``name``, ``kind``, ``inwoners``, ``huishoudens``,
+    any column a rule reads), under any header alias.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, str_strip_whitespace=True)
+
+    gets: Annotated[dict[str, Money], BeforeValidator(_total_or_parts)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _columns(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        columns: dict[str, Any] = {}
+        for key, value in data.items():
+            name = key if key == "gets" else canonical_name(str(key))
+            if name in columns:
+                raise LocatedError(f"'{key}' gives the column {name} a second time", key)
+            if name != "gets" and (isinstance(value, bool) or not isinstance(value, FIGURE_TYPES)):
+                raise LocatedError(f"'{key}' must be a number or text, got {value!r}", key)
+            columns[name] = value
+        if "code" not in columns and "name" not in columns:
+            raise ValueError("an example area needs a 'code' or a 'name'")
+        return columns
+
+    def figures(self) -> dict[str, Any]:
+        """The area's row: its columns and their values, a missing code or name taken from the other."""
+        row = dict(self.model_extra or {})
+        row.setdefault("code", row.get("name"))
+        row.setdefault("name", row["code"])
+        return row
+
+    @property
+    def label(self) -> str:
+        """The area for a message: its name, else its code."""
+        return str(self.figures()["name"])
+
+
+class Example(Strict):
+    """An example with its own areas: what they get under this rule set, whatever population is used."""
+
+    areas: list[ExampleArea] = Field(min_length=1)
+    evidence: Evidence
+    source: LongText = Field(min_length=1)
+    note: LongText | None = None
+
+    @model_validator(mode="after")
+    def _something_expected(self) -> Self:
+        if not any(area.gets for area in self.areas):
+            raise ValueError("an example needs 'gets' on at least one of its areas: the amount it gets")
+        return self
 
 
 class RuleSet(Strict):
@@ -556,6 +654,7 @@ class RuleSet(Strict):
     calibrate: Calibration | None = None
     exceptions: list[AreaException] = Field(default_factory=list)
     expected: list[Expectation] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
     """The rule file's line of each key, by dotted path (empty for a rule set not read from text)."""
 
@@ -623,6 +722,21 @@ class RuleSet(Strict):
                         index,
                         "component",
                     )
+        amounts = ["total", *self.components, *self.pots]
+        for index, example in enumerate(self.examples):
+            for position, area in enumerate(example.areas):
+                for column in area.gets or {}:
+                    if column not in amounts:
+                        raise LocatedError(
+                            f"example area '{area.label}' gets '{column}', which is no component or pot "
+                            f"(expected one of: {', '.join(amounts)})",
+                            "examples",
+                            index,
+                            "areas",
+                            position,
+                            "gets",
+                            column,
+                        )
         for name, pot in self.pots.items():
             if name in self.components:
                 raise LocatedError(
@@ -679,6 +793,12 @@ class RuleSet(Strict):
         problem = calibration_problem(rule_parameters(self), self.calibrate.value)
         if problem:
             raise LocatedError(f"'{self.calibrate.value}' is {problem}", "calibrate", "value")
+        if self.examples:
+            raise LocatedError(
+                "[[examples]] cannot go with [calibrate]: the value it finds depends on all areas, and an "
+                "example has only its own; give [[expected]] with a 'population' instead",
+                "examples",
+            )
         return self
 
     def document(self) -> dict[str, Any]:
