@@ -250,21 +250,22 @@ def explain(
     from budgetcalc import allocate as run_allocation
     from budgetcalc.explain import area_position, explanation_lines
     from budgetcalc.inputs import read_inputs
-    from budgetcalc.report.json_report import dumps, explain_document, rule_file_digest
+    from budgetcalc.report.json_report import dumps, explain_document
 
     def run() -> None:
         options = _population_options(
             sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
         )
-        ruleset, people = read_inputs(population, rules, options, overrides or ())
+        ruleset, people, record = read_inputs(population, rules, options, overrides or ())
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
+        result = dataclasses.replace(result, provenance=record)
         position = area_position(result, area)
         if explain_format is ExplainFormat.json:
-            document = explain_document(result, position, lang.value, rules)
+            document = explain_document(result, position, lang.value)
             sys.stdout.buffer.write(dumps(document))
             sys.stdout.flush()
             return
-        shown = f"{rules} (SHA-256 {rule_file_digest(rules)})"
+        shown = f"{rules} (SHA-256 {record.rules[0].sha256})"
         for line in explanation_lines(result, position, lang.value, shown):
             _say(line)
 

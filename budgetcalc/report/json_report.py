@@ -9,7 +9,6 @@ that no reader turns it into a float; counts are exact decimal strings too.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -95,11 +94,13 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
     }
 
 
-def explain_document(
-    allocation: Allocation, position: int, lang: Lang = "nl", rule_file: Path | None = None
-) -> dict[str, Any]:
-    """One area's derivation with the rule set's source and the rule file it was read from."""
+def explain_document(allocation: Allocation, position: int, lang: Lang = "nl") -> dict[str, Any]:
+    """One area's derivation with the rule set's source and the rule file it was read from (when the
+    allocation records its provenance)."""
     ruleset = allocation.ruleset
+    rule_file = (
+        allocation.provenance.rules[0] if allocation.provenance and allocation.provenance.rules else None
+    )
     return {
         "format": EXPLAIN_FORMAT,
         "version": VERSION,
@@ -113,19 +114,12 @@ def explain_document(
             "valid_from": ruleset.valid_from.isoformat(),
             "reference_date": ruleset.reference_date.isoformat(),
             "source": ruleset.source,
-            "file": str(rule_file) if rule_file is not None else None,
-            "sha256": rule_file_digest(rule_file) if rule_file is not None else None,
+            "file": rule_file.path if rule_file is not None else None,
+            "sha256": rule_file.sha256 if rule_file is not None else None,
         },
         "population": population_document(allocation),
         "area": AreaDocuments(allocation, lang).area(position),
     }
-
-
-def rule_file_digest(path: Path) -> str:
-    """SHA-256 of a rule file's bytes (at most 1 MiB, read as every rule file is)."""
-    from budgetcalc.files import RULE_FILE, read_regular_file
-
-    return hashlib.sha256(read_regular_file(path, RULE_FILE)).hexdigest()
 
 
 def input_document(found: AreaInput) -> dict[str, Any]:
