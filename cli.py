@@ -557,7 +557,10 @@ def sweep(
     "  budgetcalc verify data/leeuwarden-2014-gepubliceerd.csv --rules rules/leeuwarden-2014.toml"
 )
 def verify(
-    table: Annotated[Path, typer.Argument(help="Allocation table (.xlsx, .xlsm or .csv).")],
+    table: Annotated[
+        Path,
+        typer.Argument(help="A budgetcalc report (.json), or any allocation table (.xlsx, .xlsm, .csv)."),
+    ],
     rules: Annotated[
         Path | None, typer.Option("--rules", "-r", help="Also recompute every area by this rule file.")
     ] = None,
@@ -572,6 +575,14 @@ def verify(
     from budgetcalc.verification.table import check_table
 
     def run() -> int:
+        if table.suffix.lower() == ".json":
+            from budgetcalc.verification.report import verify_json_report
+
+            report = verify_json_report(table, rules)
+            for line in report.lines():
+                _say(line)
+            _say(report.summary())
+            return 0 if report.holds else 1
         ruleset = load_rules(rules) if rules is not None else None
         columns = parse_column_options(column or [])
         found = check_table(table, sheet=sheet, columns=columns or None, ruleset=ruleset)

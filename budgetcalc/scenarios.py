@@ -333,11 +333,18 @@ def load_rules(path: str | Path) -> RuleSet:
 def load_rules_with_sources(path: str | Path) -> tuple[RuleSet, tuple[RuleSource, ...]]:
     """As :func:`load_rules`, with the files read (the file given, then the rule file a scenario extends),
     each with its text and SHA-256 from the one read that was parsed."""
+    return rules_from_source(read_rule_source(path), read_rule_source)
+
+
+def rules_from_source(
+    source: RuleSource, read_base: Callable[[Path], RuleSource]
+) -> tuple[RuleSet, tuple[RuleSource, ...]]:
+    """The rule set a rule or scenario file's text makes; ``read_base`` gives the rule file a scenario
+    extends (read from disk, or, when a report is verified, the text the report recorded)."""
     from budgetcalc.engine.parameters import with_values
     from budgetcalc.ruleset import parse_ruleset
 
-    path = Path(path)
-    source = read_rule_source(path)
+    path = Path(source.path)
     text = source.text
     try:
         data = tomllib.loads(text, parse_float=Decimal)
@@ -346,7 +353,7 @@ def load_rules_with_sources(path: str | Path) -> tuple[RuleSet, tuple[RuleSource
     if "extends" not in data:
         return parse_ruleset(text, source=path), (source,)
     base_path, scenario = _scenario_of(path, data)
-    base_source = read_rule_source(base_path)
+    base_source = read_base(base_path)
     base = parse_ruleset(base_source.text, source=base_path)
     try:
         changed = with_values(base, scenario.values)

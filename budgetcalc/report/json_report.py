@@ -76,6 +76,34 @@ def population_document(allocation: Allocation) -> dict[str, Any]:
     }
 
 
+def population_as_read(allocation: Allocation) -> dict[str, Any]:
+    """The population as the engine got it, to re-perform the allocation from: every column, each value
+    as exact text, each row with its row number in the file."""
+    frame = allocation.population.frame
+    columns = list(frame.columns)
+    rows = allocation.population.rows or tuple(range(1, len(frame) + 1))
+    return {
+        "columns": columns,
+        "rows": [
+            [number, *("" if value is None else str(value) for value in values)]
+            for number, values in zip(rows, frame.itertuples(index=False), strict=True)
+        ],
+    }
+
+
+def provenance_document(allocation: Allocation) -> dict[str, Any] | None:
+    """What the report was made from (files by name with their SHA-256, the rule files' full text, the
+    options and ``--set`` values, the version); None when the allocation was not read from files."""
+    record = allocation.provenance
+    if record is None:
+        return None
+    document = record.to_json()
+    document["population_file"]["path"] = Path(record.population_file).name
+    for rule in document["rule_files"]:
+        rule["path"] = Path(rule["path"]).name
+    return document
+
+
 def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, Any]:
     """The report as a JSON-ready dict: the rule set, the population, every area, the checks."""
     documents = AreaDocuments(allocation, lang)
@@ -85,6 +113,8 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
         "generator": f"budgetcalc {__version__}",
         "ruleset": allocation.ruleset.document(),
         "population": population_document(allocation),
+        "provenance": provenance_document(allocation),
+        "population_as_read": population_as_read(allocation),
         "total": format_plain(allocation.grand_total_cents),
         "areas": [documents.area(position) for position in range(len(allocation))],
         "checks": [

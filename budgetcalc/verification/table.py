@@ -42,15 +42,19 @@ _CURRENCY = re.compile(r"^\s*(€|eur\b|euro\b)\s*", re.IGNORECASE)
 class Discrepancy:
     """One figure of the table that does not hold, with the file row it is on."""
 
-    row: int
+    row: int | None
+    """The file row it is on; None where the file has no rows (a JSON report)."""
     area: str
     what: str
     expected_cents: int
     found_cents: int
 
     def line(self, lang: str = "nl") -> str:
+        where = f"row {self.row} {self.area}" if self.row is not None else self.area
+        if self.expected_cents == self.found_cents == 0:
+            return f"{where}: {self.what}"
         return (
-            f"row {self.row} {self.area}: {self.what}: expected {format_euro(self.expected_cents, lang)}, "
+            f"{where}: {self.what}: expected {format_euro(self.expected_cents, lang)}, "
             f"found {format_euro(self.found_cents, lang)}"
         )
 
@@ -164,7 +168,7 @@ def check_table(
         areas=len(areas),
         grand_total_row=None if grand is None else grand[1],
         recomputed=ruleset is not None,
-        discrepancies=tuple(sorted(found, key=lambda item: (item.row, item.what))),
+        discrepancies=tuple(sorted(found, key=lambda item: (item.row or 0, item.what))),
     )
 
 
