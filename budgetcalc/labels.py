@@ -70,6 +70,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "by the name in column B. Change a value and recalculate (F9) to see the effect. Lines marked "
         "'derived' are formulas themselves: intermediate results of a pot.",
     ),
+    "reperform_omitted": (
+        "bladen Berekening, Invoer en Parameters weggelaten: meer dan {limit} gebieden",
+        "sheets Calculation, Input and Parameters left out: more than {limit} areas",
+    ),
     "derived_formula": ("afgeleid: som over de gebieden (formule)", "derived: sum over the areas (formula)"),
     "derived_steps": (
         "afgeleid: te verdelen bedrag in hele stappen, naar beneden (formule)",

@@ -262,3 +262,18 @@ def test_a_changed_pot_is_shared_anew(recalculated: dict[str, tuple[Allocation, 
     inhabitants = allocation.population.frame["inhabitants"].tolist()
     for share, count in zip(shares, inhabitants, strict=True):
         assert abs(share - Decimal(57_500) * count / sum(inhabitants)) < Decimal("0.01")
+
+
+def test_above_the_limit_the_formula_sheets_are_left_out_and_the_summary_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from budgetcalc.report import xlsx_report
+
+    monkeypatch.setattr(xlsx_report, "REPERFORM_MAX_AREAS", 1)
+    allocation = run("waadhoeke-2018", [("A", "klein dorp", 40), ("B", "dorp", 1200)])
+    book = openpyxl.load_workbook(io.BytesIO(render_report(allocation, ReportFormat.XLSX)))
+    assert book.sheetnames == ["Samenvatting", "Verdeling", "Regels", "Controles"]
+    lines = [str(cell.value) for row in book["Samenvatting"].iter_rows() for cell in row if cell.value]
+    assert "bladen Berekening, Invoer en Parameters weggelaten: meer dan 1 gebieden" in lines

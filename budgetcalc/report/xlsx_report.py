@@ -58,8 +58,8 @@ MAX_ROWS = 1_048_576
 """Excel's rows per sheet."""
 MAX_COLUMNS = 16_384
 """Excel's columns per sheet."""
-_SUMMARY_ROWS = 15
-"""Rows of the summary sheet besides one per amount column: title, blank, at most 13 lines."""
+_SUMMARY_ROWS = 16
+"""Rows of the summary sheet besides one per amount column: title, blank, at most 14 lines."""
 ALARMING_NOTICES = {"negative_amounts": "check_negative"}
 """Notices shown in red on the checks sheet, with the label of their check."""
 _TITLES = {"nl": "Verdeling", "en": "Allocation"}
@@ -301,6 +301,9 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
             rows.append((key, cents_to_decimal(int(totals[position])), styles.value_euro, area))
     if ruleset.note:
         rows.append(("note", _prose(ruleset.note), styles.value_text, ""))
+    if len(allocation) > REPERFORM_MAX_AREAS:
+        omitted = label("reperform_omitted", lang).format(limit=f"{REPERFORM_MAX_AREAS:,}".replace(",", "."))
+        rows.append(("sheet_calculation", omitted, styles.value_text, ""))
     rows.append(("generated_by", f"budgetcalc {__version__}", styles.value_text, ""))
     for row, (key, value, cell_format, remark) in enumerate(rows, start=2):
         worksheet.write_string(row, 0, label(key, lang), styles.bold)
@@ -456,6 +459,12 @@ def _checks_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang:
         _fit_row(worksheet, row, max(_lines(name, widths[0]), _lines(detail, widths[2])))
 
 
+REPERFORM_MAX_AREAS = 2_000
+"""Areas up to which the report re-performs the allocation in formulas. XlsxWriter runs some thirty
+regular expressions over every formula it is given (80 microseconds each): 14,574 areas in about six
+formulas each would add seven seconds to the national report. Above this the sheets are left out and
+the summary says so."""
+
 REPERFORMANCE_SHEETS = {
     "calculation": "sheet_calculation",
     "input": "sheet_input",
@@ -466,6 +475,8 @@ REPERFORMANCE_SHEETS = {
 
 def _reperformance_sheets(workbook: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
     """The calculation sheet in live formulas, the input sheet it reads and the parameter sheet."""
+    if len(allocation) > REPERFORM_MAX_AREAS:
+        return
     names = {key: label(sheet, lang) for key, sheet in REPERFORMANCE_SHEETS.items()}
     sheets = reperformance(allocation, lang, names)
     for key in REPERFORMANCE_SHEETS:
