@@ -497,8 +497,16 @@ def _column_format(styles: _Styles, kind: str) -> Any:
         "number": styles.number,
         "exact": styles.exact,
         "flag": styles.number,
-        "text": styles.text,
+        "text": styles.wrap,
     }[kind]
+
+
+def _column_width(column: Column) -> int:
+    """Numbers fit their title; text fits its longest cell, a long text (a reason) wraps at 60."""
+    if column.kind != "text":
+        return max(12, min(24, len(column.title) + 2))
+    texts = [cell.value for cell in column.cells if isinstance(cell.value, str)]
+    return _fitting(texts, column.title, 12, 60)
 
 
 def _column_sheet(worksheet: Any, styles: _Styles, columns: list[Column]) -> None:
@@ -536,7 +544,7 @@ def _parameter_sheet(
     workbook: Any, worksheet: Any, styles: _Styles, rows: list[ParameterRow], sheet: str, lang: Lang
 ) -> None:
     """Every rule value on its own row, labelled with its path and source, with a defined name."""
-    widths = [46, 30, 16, 90]
+    widths = [46, _fitting([row.name for row in rows], label("defined_name", lang), 20, 44), 16, 80]
     titles = [label(key, lang) for key in ("path", "defined_name", "value", "source")]
     _table(worksheet, styles, titles, widths, numbers=(2,))
     quoted = "'" + sheet.replace("'", "''") + "'"
