@@ -10,7 +10,9 @@ temporary .csv and (with pandas and openpyxl) .xlsx, so both inputs hold the sam
 (b) end to end:  what ``budgetcalc allocate`` does, as library calls: read, load the rules,
                  allocate, render the xlsx report, write it; .csv and .xlsx input
 (c) pandas:      pandas.read_excel + DataFrame.to_excel of the same table (default engines)
-(d) ratio:       (c) / (b, xlsx input); the target is 3x or more
+(d) ratio:       (c) / (b, xlsx input), both measured in this process; the target is 3x or more
+                 (the report has every sheet but the formula sheets Berekening/Invoer/Parameters,
+                 which budgetcalc leaves out above REPERFORM_MAX_AREAS areas, and says so)
 (e) start-up:    ``budgetcalc --help`` as a subprocess; the target is under 0.3 s
 """
 

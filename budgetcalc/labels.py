@@ -22,6 +22,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sheet_rules": ("Regels", "Rules"),
     "sheet_checks": ("Controles", "Checks"),
     "sheet_comparison": ("Vergelijking", "Comparison"),
+    "sheet_calculation": ("Berekening", "Calculation"),
+    "sheet_input": ("Invoer", "Input"),
+    "sheet_parameters": ("Parameters", "Parameters"),
     "sheet_charts": ("Grafieken", "Charts"),
     "base": ("Basis", "Base"),
     "difference": ("verschil", "difference"),
@@ -72,6 +75,43 @@ _LABELS: dict[str, tuple[str, str]] = {
     "rule": ("Regel", "Rule"),
     "value": ("Waarde", "Value"),
     "note": ("Toelichting", "Note"),
+    # calculation, input and parameter sheets (re-perform in Excel)
+    "applies": ("geldt (1 = ja)", "applies (1 = yes)"),
+    "bracket_number": ("staffel nr.", "bracket no."),
+    "exact": ("onafgerond", "unrounded"),
+    "code_order": ("Volgorde op code", "Order of code"),
+    "key": ("verdeelsleutel", "key"),
+    "takes_part": ("doet mee (1 = ja)", "takes part (1 = yes)"),
+    "share_steps": ("aandeel in stappen", "share in steps"),
+    "remainder": ("rest", "remainder"),
+    "rank": ("plaats naar rest", "place by remainder"),
+    "path": ("Pad in de regeling", "Path in the rule file"),
+    "defined_name": ("Naam in formules", "Name in formulas"),
+    "parameter_note": (
+        "Elke waarde van de regeling staat hier één keer; de formules op het blad Berekening verwijzen "
+        "ernaar met de naam in kolom B. Wijzig een waarde en laat herberekenen (F9) om het effect te zien. "
+        "Regels 'afgeleid' zijn zelf formules: tussenuitkomsten van een pot.",
+        "Every value of the rule set stands here once; the formulas on the Calculation sheet refer to it "
+        "by the name in column B. Change a value and recalculate (F9) to see the effect. Lines marked "
+        "'derived' are formulas themselves: intermediate results of a pot.",
+    ),
+    "reperform_omitted": (
+        "bladen Berekening, Invoer en Parameters weggelaten: meer dan {limit} gebieden",
+        "sheets Calculation, Input and Parameters left out: more than {limit} areas",
+    ),
+    "derived_formula": ("afgeleid: som over de gebieden (formule)", "derived: sum over the areas (formula)"),
+    "derived_steps": (
+        "afgeleid: te verdelen bedrag in hele stappen, naar beneden (formule)",
+        "derived: amount to share in whole steps, rounded down (formula)",
+    ),
+    "derived_reached": (
+        "afgeleid: 1 als het plafond overschreden wordt (formule)",
+        "derived: 1 when the ceiling is passed (formula)",
+    ),
+    "derived_left": (
+        "afgeleid: stappen over na afronden, één per gebied naar grootste rest (formule)",
+        "derived: steps left after rounding down, one each by largest remainder (formula)",
+    ),
     # checks sheet
     "check": ("Controle", "Check"),
     "result": ("Uitkomst", "Result"),

@@ -99,7 +99,15 @@ def test_allocate_writes_xlsx_and_prints_the_summary(workdir: Path) -> None:
     assert result.stdout.rstrip().endswith(f"Rapport geschreven: {output}")
     assert files(workdir) == ["verdeling.xlsx"]
     book = openpyxl.load_workbook(output)
-    assert book.sheetnames == ["Samenvatting", "Verdeling", "Regels", "Controles"]
+    assert book.sheetnames == [
+        "Samenvatting",
+        "Verdeling",
+        "Regels",
+        "Controles",
+        "Berekening",
+        "Invoer",
+        "Parameters",
+    ]
     sheet = book["Verdeling"]
     written = {
         sheet.cell(row=row, column=1).value: Decimal(str(sheet.cell(row=row, column=6).value))
@@ -146,7 +154,15 @@ def test_lang_en(workdir: Path) -> None:
     assert f"Report written: {DEFAULT_NAME}.xlsx" in result.stdout
     assert "Aantal gebieden" not in result.stdout
     book = openpyxl.load_workbook(workdir / f"{DEFAULT_NAME}.xlsx")
-    assert book.sheetnames == ["Summary", "Allocation", "Rules", "Checks"]
+    assert book.sheetnames == [
+        "Summary",
+        "Allocation",
+        "Rules",
+        "Checks",
+        "Calculation",
+        "Input",
+        "Parameters",
+    ]
 
 
 def test_default_output_name(workdir: Path) -> None:

@@ -30,9 +30,10 @@ from budgetcalc.errors import OutputError
 from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import cents_to_decimal
+from budgetcalc.report.formulas import Column, ParameterRow, reperformance
 from budgetcalc.report.rule_rows import rule_rows
 from budgetcalc.report.sanitize import area_text_error, neutralise
-from budgetcalc.report.sheet_rows import MAX_TEXT, Cell, fits_in_cell, rows_xml, splice_rows, text_length
+from budgetcalc.report.sheet_rows import MAX_TEXT, fits_in_cell, text_length
 
 EURO_FORMAT = '"€" #,##0.00;-"€" #,##0.00'
 RATE_FORMAT = '"€" #,##0.00####;-"€" #,##0.00####'
@@ -57,8 +58,8 @@ MAX_ROWS = 1_048_576
 """Excel's rows per sheet."""
 MAX_COLUMNS = 16_384
 """Excel's columns per sheet."""
-_SUMMARY_ROWS = 15
-"""Rows of the summary sheet besides one per amount column: title, blank, at most 13 lines."""
+_SUMMARY_ROWS = 16
+"""Rows of the summary sheet besides one per amount column: title, blank, at most 14 lines."""
 ALARMING_NOTICES = {"negative_amounts": "check_negative"}
 """Notices shown in red on the checks sheet, with the label of their check."""
 _TITLES = {"nl": "Verdeling", "en": "Allocation"}
@@ -103,6 +104,7 @@ def _check_sizes(allocation: Allocation, lang: Lang) -> None:
         "sheet_allocation": (len(allocation) + 2, 6 + amounts),
         "sheet_rules": (1 + len(rule_rows(allocation.ruleset, lang)), 4),
         "sheet_checks": (1 + len(allocation.checks()) + len(allocation.notices), 3),
+        "sheet_input": (len(allocation) + 1, 4 + len(allocation.ruleset.columns())),
     }
     for key, (rows, columns) in sizes.items():
         check_sheet_size(label(key, lang), rows, columns)
@@ -127,7 +129,6 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
         }
     )
     styles = _Styles(workbook, lang)
-    area_rows = ""
     for key, write in (
         ("sheet_summary", _summary_sheet),
         ("sheet_allocation", _allocation_sheet),
@@ -136,10 +137,10 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
     ):
         worksheet = workbook.add_worksheet(label(key, lang))
         _print_setup(worksheet, lang)
-        area_rows = write(worksheet, styles, allocation, lang) or area_rows
+        write(worksheet, styles, allocation, lang)
+    _reperformance_sheets(workbook, styles, allocation, lang)
     workbook.close()
-    # The allocation sheet (the second) gets its area rows below its header row.
-    return splice_rows(output.getvalue(), sheet_number=2, after_row=1, rows=area_rows)
+    return output.getvalue()
 
 
 class _Styles:
@@ -161,6 +162,8 @@ class _Styles:
         self.euro_bold = style(num_format=EURO_FORMAT, bold=True, top=1)
         self.rate = style(num_format=RATE_FORMAT)
         self.count = style(num_format=COUNT_FORMAT)
+        self.number = style(num_format="#,##0.######")
+        self.exact = style(num_format="#,##0.00########")
         self.count_bold = style(num_format=COUNT_FORMAT, bold=True, top=1)
         self.total = style(bold=True, top=1)
         self.hidden = style(align="right")
@@ -298,6 +301,9 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
             rows.append((key, cents_to_decimal(int(totals[position])), styles.value_euro, area))
     if ruleset.note:
         rows.append(("note", _prose(ruleset.note), styles.value_text, ""))
+    if len(allocation) > REPERFORM_MAX_AREAS:
+        omitted = label("reperform_omitted", lang).format(limit=f"{REPERFORM_MAX_AREAS:,}".replace(",", "."))
+        rows.append(("sheet_calculation", omitted, styles.value_text, ""))
     rows.append(("generated_by", f"budgetcalc {__version__}", styles.value_text, ""))
     for row, (key, value, cell_format, remark) in enumerate(rows, start=2):
         worksheet.write_string(row, 0, label(key, lang), styles.bold)
@@ -315,11 +321,6 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
         _fit_row(worksheet, row, lines)
 
 
-def _style(cell_format: Any) -> int:
-    """The style index XlsxWriter gives ``cell_format``, registering it for styles.xml if it is new."""
-    return int(cell_format._get_xf_index())
-
-
 def _area_text(allocation: Allocation, position: int, field: str | None, text: str) -> str:
     """An area's text, if a cell holds it whole; else an OutputError naming the area."""
     if fits_in_cell(text):
@@ -333,8 +334,8 @@ def _area_text(allocation: Allocation, position: int, field: str | None, text: s
     )
 
 
-def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> str:
-    """Header, widths, filter and total row through XlsxWriter; the area rows returned as XML."""
+def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
+    """Header, widths, one row per area, filter and total row, all through XlsxWriter's interface."""
     columns = allocation.amount_columns
     titles = [label(key, lang) for key in ("code", "name", "kind", "inhabitants")]
     titles += [allocation.column_title(column, lang) for column in columns]
@@ -352,32 +353,46 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
         80,
     ]
     _table(worksheet, styles, titles, widths, numbers=tuple(range(3, bracket_column)))
+    # Column formats: a cell written without its own format takes its column's, so the many
+    # area cells need no format object each (and XlsxWriter writes them faster).
+    for index, column_format in (
+        (0, styles.text),
+        (1, styles.wrap),
+        (2, styles.text),
+        (3, styles.count),
+        (bracket_column, styles.wrap_indented),
+        (bracket_column + 1, styles.wrap_indented),
+    ):
+        worksheet.set_column(index, index, widths[index], column_format)
+    for offset in range(len(columns)):
+        worksheet.set_column(4 + offset, 4 + offset, widths[4 + offset], styles.euro)
     name_width, bracket_width, explanation_width = widths[1], widths[bracket_column], widths[-1]
     overridden = allocation.total.exception.tolist()
     amounts = [[cents_to_decimal(cents) for cents in allocation.cents(c).tolist()] for c in columns]
     parts = len(columns) - 1  # every amount column but the total is hidden for an exception area
-    text, euro, count, hidden = (_style(f) for f in (styles.text, styles.euro, styles.count, styles.hidden))
-    wrap, indented = _style(styles.wrap), _style(styles.wrap_indented)
     explainer = AreaExplainer(allocation, lang)
-    rows: list[tuple[list[Cell], float | None]] = []
-    for position, (code, name, kind, inhabitants) in enumerate(areas):
-        cells: list[Cell] = [(neutralise(code), text), (neutralise(name), wrap), (neutralise(kind), text)]
-        cells.append((inhabitants, count))
+    write_string, write_number, hidden = worksheet.write_string, worksheet.write_number, styles.hidden
+    for row, (code, name, kind, inhabitants) in enumerate(areas, start=1):
+        position = row - 1
+        for place, text in ((0, code), (1, name), (2, kind)):
+            if text:
+                write_string(row, place, neutralise(text))
+        write_number(row, 3, inhabitants)
         excepted = overridden[position]
         for offset, column_amounts in enumerate(amounts):
             if excepted and offset < parts:
-                cells.append((HIDDEN, hidden))
+                write_string(row, 4 + offset, HIDDEN, hidden)
             else:
-                cells.append((column_amounts[position], euro))
+                write_number(row, 4 + offset, column_amounts[position])
         bracket = brackets[position]
-        bracket_cell = _area_text(allocation, position, None, neutralise(bracket)) if bracket else None
-        cells.append((bracket_cell, indented))
+        if bracket:
+            write_string(row, bracket_column, _area_text(allocation, position, None, neutralise(bracket)))
         explanation = " | ".join(explainer.explain(position))
-        cells.append((_area_text(allocation, position, None, neutralise(explanation)), indented))
+        write_string(row, bracket_column + 1, _area_text(allocation, position, None, neutralise(explanation)))
         lines = max(
             _lines(explanation, explanation_width), _lines(bracket, bracket_width), _lines(name, name_width)
         )
-        rows.append((cells, _row_height(lines)))
+        _fit_row(worksheet, row, lines)
     last = len(areas)
     worksheet.autofilter(0, 0, last, len(titles) - 1)
     total_row = last + 1
@@ -390,7 +405,6 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
         worksheet.write_number(total_row, 4 + offset, total, styles.euro_bold)
     for blank in (bracket_column, bracket_column + 1):
         worksheet.write_blank(total_row, blank, None, styles.total)
-    return rows_xml(2, rows)
 
 
 def _rules_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
@@ -443,3 +457,112 @@ def _checks_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang:
         _text(worksheet, row, 1, verdict, verdict_style)
         _text(worksheet, row, 2, detail, styles.wrap, own=own)
         _fit_row(worksheet, row, max(_lines(name, widths[0]), _lines(detail, widths[2])))
+
+
+REPERFORM_MAX_AREAS = 2_000
+"""Areas up to which the report re-performs the allocation in formulas. XlsxWriter runs some thirty
+regular expressions over every formula it is given (80 microseconds each): 14,574 areas in about six
+formulas each would add seven seconds to the national report. Above this the sheets are left out and
+the summary says so."""
+
+REPERFORMANCE_SHEETS = {
+    "calculation": "sheet_calculation",
+    "input": "sheet_input",
+    "parameters": "sheet_parameters",
+}
+"""The sheets that re-perform the allocation in formulas, after the others (in this order)."""
+
+
+def _reperformance_sheets(workbook: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
+    """The calculation sheet in live formulas, the input sheet it reads and the parameter sheet."""
+    if len(allocation) > REPERFORM_MAX_AREAS:
+        return
+    names = {key: label(sheet, lang) for key, sheet in REPERFORMANCE_SHEETS.items()}
+    sheets = reperformance(allocation, lang, names)
+    for key in REPERFORMANCE_SHEETS:
+        worksheet = workbook.add_worksheet(names[key])
+        _print_setup(worksheet, lang)
+        if key == "parameters":
+            _parameter_sheet(workbook, worksheet, styles, sheets.parameters, names[key], lang)
+        else:
+            columns = sheets.calculation if key == "calculation" else sheets.input_columns
+            check_sheet_size(names[key], len(allocation) + 1, len(columns))
+            _column_sheet(worksheet, styles, columns)
+
+
+def _column_format(styles: _Styles, kind: str) -> Any:
+    return {
+        "euro": styles.euro,
+        "count": styles.count,
+        "number": styles.number,
+        "exact": styles.exact,
+        "flag": styles.number,
+        "text": styles.wrap,
+    }[kind]
+
+
+def _column_width(column: Column) -> int:
+    """Numbers fit their title; text fits its longest cell, a long text (a reason) wraps at 60."""
+    if column.kind != "text":
+        return max(12, min(24, len(column.title) + 2))
+    texts = [cell.value for cell in column.cells if isinstance(cell.value, str)]
+    return _fitting(texts, column.title, 12, 60)
+
+
+def _column_sheet(worksheet: Any, styles: _Styles, columns: list[Column]) -> None:
+    """A sheet of one row per area, column by column: values, or formulas with their results."""
+    titles = [column.title for column in columns]
+    widths = [
+        max(12, min(24, len(title) + 2)) if column.kind != "text" else 16
+        for title, column in zip(titles, columns, strict=True)
+    ]
+    _table(
+        worksheet, styles, titles, widths, numbers=tuple(i for i, c in enumerate(columns) if c.kind != "text")
+    )
+    for index, column in enumerate(columns):
+        worksheet.set_column(index, index, widths[index], _column_format(styles, column.kind))
+    rows = len(columns[0].cells) if columns else 0
+    write_formula, write_number, write_string = (
+        worksheet.write_formula,
+        worksheet.write_number,
+        worksheet.write_string,
+    )
+    for index, column in enumerate(columns):
+        for row, cell in enumerate(column.cells, start=1):
+            if cell.formula is not None:
+                write_formula(row, index, "=" + cell.formula, None, cell.value)
+            elif isinstance(cell.value, str):
+                if cell.value:
+                    write_string(row, index, neutralise(cell.value))
+            elif cell.value is not None:
+                write_number(row, index, cell.value)
+    if rows:
+        worksheet.autofilter(0, 0, rows, len(columns) - 1)
+
+
+def _parameter_sheet(
+    workbook: Any, worksheet: Any, styles: _Styles, rows: list[ParameterRow], sheet: str, lang: Lang
+) -> None:
+    """Every rule value on its own row, labelled with its path and source, with a defined name."""
+    widths = [46, _fitting([row.name for row in rows], label("defined_name", lang), 20, 44), 16, 80]
+    titles = [label(key, lang) for key in ("path", "defined_name", "value", "source")]
+    _table(worksheet, styles, titles, widths, numbers=(2,))
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    for row, parameter in enumerate(rows, start=1):
+        worksheet.write_string(row, 0, parameter.path, styles.wrap)
+        worksheet.write_string(row, 1, parameter.name, styles.text)
+        value_format = styles.rate if parameter.kind in ("money", "rate", "pot", "step") else styles.exact
+        if parameter.kind in ("bound", "weight", "number"):
+            value_format = styles.exact
+        if parameter.cell.formula is not None:
+            worksheet.write_formula(row, 2, "=" + parameter.cell.formula, value_format, parameter.cell.value)
+        else:
+            worksheet.write_number(row, 2, parameter.cell.value, value_format)
+        _text(worksheet, row, 3, parameter.note, styles.wrap)
+        _fit_row(worksheet, row, max(_lines(parameter.note, widths[3]), _lines(parameter.path, widths[0])))
+        workbook.define_name(parameter.name, f"={quoted}!$C${row + 1}")
+    note_row = len(rows) + 2
+    note = label("parameter_note", lang)
+    _text(worksheet, note_row, 0, note, styles.wrap, own=True)
+    worksheet.merge_range(note_row, 0, note_row, 3, note, styles.wrap)
+    _fit_row(worksheet, note_row, _lines(note, sum(widths)))
