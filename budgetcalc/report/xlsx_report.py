@@ -512,10 +512,7 @@ def _column_width(column: Column) -> int:
 def _column_sheet(worksheet: Any, styles: _Styles, columns: list[Column]) -> None:
     """A sheet of one row per area, column by column: values, or formulas with their results."""
     titles = [column.title for column in columns]
-    widths = [
-        max(12, min(24, len(title) + 2)) if column.kind != "text" else 16
-        for title, column in zip(titles, columns, strict=True)
-    ]
+    widths = [_column_width(column) for column in columns]
     _table(
         worksheet, styles, titles, widths, numbers=tuple(i for i, c in enumerate(columns) if c.kind != "text")
     )
@@ -536,6 +533,10 @@ def _column_sheet(worksheet: Any, styles: _Styles, columns: list[Column]) -> Non
                     write_string(row, index, neutralise(cell.value))
             elif cell.value is not None:
                 write_number(row, index, cell.value)
+    texts = [(index, column) for index, column in enumerate(columns) if column.kind == "text"]
+    for row in range(1, rows + 1):  # a wrapped text (a reason) gets the lines it needs
+        values = [(column.cells[row - 1].value, widths[index]) for index, column in texts]
+        _fit_row(worksheet, row, max((_lines(v, w) for v, w in values if isinstance(v, str)), default=1))
     if rows:
         worksheet.autofilter(0, 0, rows, len(columns) - 1)
 
