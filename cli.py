@@ -575,10 +575,19 @@ def verify(
     from budgetcalc.verification.table import check_table
 
     def run() -> int:
-        if table.suffix.lower() == ".json":
-            from budgetcalc.verification.report import verify_json_report
+        from budgetcalc.verification.report import (
+            PROVENANCE_SHEETS,
+            verify_json_report,
+            verify_xlsx_report,
+            workbook_sheets,
+        )
 
-            report = verify_json_report(table, rules)
+        is_workbook = table.suffix.lower() in (".xlsx", ".xlsm")
+        if table.suffix.lower() == ".json" or (
+            is_workbook and set(PROVENANCE_SHEETS) & set(workbook_sheets(table))
+        ):
+            verified = verify_json_report if table.suffix.lower() == ".json" else verify_xlsx_report
+            report = verified(table, rules)
             for line in report.lines():
                 _say(line)
             _say(report.summary())

@@ -32,6 +32,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     "staffel_curve": ("Bedrag per gebied tegen inwoners", "Amount per area against inhabitants"),
     "amount": ("Bedrag", "Amount"),
     "sheet_overview": ("Overzicht", "Overview"),
+    "sheet_provenance": ("Herkomst", "Provenance"),
+    "language": ("Taal van het rapport", "Report language"),
+    "override": ("Gewijzigde waarde (--set)", "Value changed (--set)"),
+    "option": ("Optie bij het inlezen", "Reading option"),
+    "input_columns": ("Kolommen van het invoerblad", "Columns of the input sheet"),
+    "rule_text": ("Volledige tekst van het regelbestand", "Full text of the rule file"),
     "sheet_sweep": ("Varianten", "Sweep"),
     "scenario": ("Scenario", "Scenario"),
     "rationale": ("Toelichting", "Rationale"),
@@ -96,8 +102,8 @@ _LABELS: dict[str, tuple[str, str]] = {
         "'derived' are formulas themselves: intermediate results of a pot.",
     ),
     "reperform_omitted": (
-        "bladen Berekening, Invoer en Parameters weggelaten: meer dan {limit} gebieden",
-        "sheets Calculation, Input and Parameters left out: more than {limit} areas",
+        "bladen Berekening en Parameters (de formules) weggelaten: meer dan {limit} gebieden",
+        "sheets Calculation and Parameters (the formulas) left out: more than {limit} areas",
     ),
     "derived_formula": ("afgeleid: som over de gebieden (formule)", "derived: sum over the areas (formula)"),
     "derived_steps": (

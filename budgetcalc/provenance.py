@@ -67,8 +67,7 @@ class Provenance:
         return [
             f"the text of rule file {rule.path} does not match its recorded SHA-256"
             for rule in self.rules
-            if sha256_of(rule.text.encode("utf-8")) != rule.sha256
-            and sha256_of(b"\xef\xbb\xbf" + rule.text.encode("utf-8")) != rule.sha256
+            if rule.sha256 not in _digests_of(rule.text)
         ]
 
 
@@ -84,3 +83,12 @@ def overrides_as_typed(options: Sequence[str]) -> dict[str, str]:
         path, _, value = option.partition("=")
         found[path.strip()] = value.strip()
     return found
+
+
+def _digests_of(text: str) -> set[str]:
+    """The SHA-256 of ``text`` as a file may hold it: with or without a byte-order mark, with its own line
+    ends or Windows ones (a workbook keeps a rule file's lines, not their line ends)."""
+    variants = {text, text.replace("\r\n", "\n").replace("\n", "\r\n")}
+    return {
+        sha256_of(mark + variant.encode("utf-8")) for variant in variants for mark in (b"", b"\xef\xbb\xbf")
+    }

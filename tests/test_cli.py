@@ -107,6 +107,7 @@ def test_allocate_writes_xlsx_and_prints_the_summary(workdir: Path) -> None:
         "Berekening",
         "Invoer",
         "Parameters",
+        "Herkomst",
     ]
     sheet = book["Verdeling"]
     written = {
@@ -162,6 +163,7 @@ def test_lang_en(workdir: Path) -> None:
         "Calculation",
         "Input",
         "Parameters",
+        "Provenance",
     ]
 
 

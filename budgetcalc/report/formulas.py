@@ -75,6 +75,8 @@ class Reperformance:
     input_columns: list[Column]
     parameters: list[ParameterRow]
     calculation: list[Column]
+    input_keys: list[str] = field(default_factory=list)
+    """The population column each input column holds (``code``, ``inhabitants``, ``aanvraag``...)."""
 
 
 def _name(path: str, taken: set[str]) -> str:
@@ -649,4 +651,13 @@ def reperformance(allocation: Allocation, lang: Lang, sheets: dict[str, str]) ->
     builder = _Builder(allocation, lang, sheets)
     builder.build_input()
     builder.build_calculation()
-    return Reperformance(builder.input_columns, builder.parameter_rows(), builder.columns)
+    return Reperformance(
+        builder.input_columns, builder.parameter_rows(), builder.columns, list(builder.input_letter)
+    )
+
+
+def input_sheet(allocation: Allocation, lang: Lang, sheets: dict[str, str]) -> Reperformance:
+    """Only the input sheet (the population as read), for a report too large for formulas."""
+    builder = _Builder(allocation, lang, sheets)
+    builder.build_input()
+    return Reperformance(builder.input_columns, [], [], list(builder.input_letter))

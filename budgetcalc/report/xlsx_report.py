@@ -30,7 +30,8 @@ from budgetcalc.errors import OutputError
 from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import cents_to_decimal
-from budgetcalc.report.formulas import Column, ParameterRow, reperformance
+from budgetcalc.report.formulas import Column, ParameterRow, input_sheet, reperformance
+from budgetcalc.report.provenance_sheet import provenance_rows
 from budgetcalc.report.rule_rows import rule_rows
 from budgetcalc.report.sanitize import area_text_error, neutralise
 from budgetcalc.report.sheet_rows import MAX_TEXT, fits_in_cell, text_length
@@ -138,7 +139,11 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
         worksheet = workbook.add_worksheet(label(key, lang))
         _print_setup(worksheet, lang)
         write(worksheet, styles, allocation, lang)
-    _reperformance_sheets(workbook, styles, allocation, lang)
+    input_keys = _reperformance_sheets(workbook, styles, allocation, lang)
+    if allocation.provenance is not None:
+        _provenance_sheet(
+            workbook.add_worksheet(label("sheet_provenance", lang)), styles, allocation, input_keys, lang
+        )
     workbook.close()
     return output.getvalue()
 
@@ -473,13 +478,13 @@ REPERFORMANCE_SHEETS = {
 """The sheets that re-perform the allocation in formulas, after the others (in this order)."""
 
 
-def _reperformance_sheets(workbook: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
-    """The calculation sheet in live formulas, the input sheet it reads and the parameter sheet."""
-    if len(allocation) > REPERFORM_MAX_AREAS:
-        return
+def _reperformance_sheets(workbook: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> list[str]:
+    """The calculation sheet in live formulas, the input sheet it reads and the parameter sheet (above
+    ``REPERFORM_MAX_AREAS`` areas the input sheet only); the population columns of the input sheet."""
     names = {key: label(sheet, lang) for key, sheet in REPERFORMANCE_SHEETS.items()}
-    sheets = reperformance(allocation, lang, names)
-    for key in REPERFORMANCE_SHEETS:
+    large = len(allocation) > REPERFORM_MAX_AREAS
+    sheets = input_sheet(allocation, lang, names) if large else reperformance(allocation, lang, names)
+    for key in ("input",) if large else REPERFORMANCE_SHEETS:
         worksheet = workbook.add_worksheet(names[key])
         _print_setup(worksheet, lang)
         if key == "parameters":
@@ -488,6 +493,7 @@ def _reperformance_sheets(workbook: Any, styles: _Styles, allocation: Allocation
             columns = sheets.calculation if key == "calculation" else sheets.input_columns
             check_sheet_size(names[key], len(allocation) + 1, len(columns))
             _column_sheet(worksheet, styles, columns)
+    return sheets.input_keys
 
 
 def _column_format(styles: _Styles, kind: str) -> Any:
@@ -567,3 +573,21 @@ def _parameter_sheet(
     _text(worksheet, note_row, 0, note, styles.wrap, own=True)
     worksheet.merge_range(note_row, 0, note_row, 3, note, styles.wrap)
     _fit_row(worksheet, note_row, _lines(note, sum(widths)))
+
+
+def _provenance_sheet(
+    worksheet: Any, styles: _Styles, allocation: Allocation, input_keys: list[str], lang: Lang
+) -> None:
+    """What the report was made from, the rule files' full text included (read back by ``verify``)."""
+    assert allocation.provenance is not None
+    _print_setup(worksheet, lang)
+    worksheet.set_column(0, 0, 34)
+    worksheet.set_column(1, 1, 100)
+    worksheet.set_column(2, 2, 66)
+    for row, cells in enumerate(provenance_rows(allocation.provenance, lang, input_keys)):
+        for column, value in enumerate(cells):
+            if isinstance(value, int):
+                worksheet.write_number(row, column, value, styles.text)
+            elif value:
+                # literal text, exactly as in the file: a string cell, never read as a formula
+                worksheet.write_string(row, column, value, styles.bold if column == 0 else styles.text)

@@ -96,15 +96,7 @@ def verify_json_report(path: str | Path, rules: str | Path | None = None) -> Rep
     problems += provenance.text_problems()
     sources = list(provenance.rules)
     if rules is not None:
-        from budgetcalc.ruleset.load import read_rule_source
-
-        given = read_rule_source(rules)
-        if given.sha256 != sources[0].sha256:
-            problems.append(
-                f"the rule file {rules} is not the one the report was made with "
-                f"(SHA-256 {given.sha256[:12]}..., recorded {sources[0].sha256[:12]}...)"
-            )
-        sources[0] = given
+        problems += _against_given(rules, sources)
     try:
         allocation = _reperform(document, provenance, sources, path)
     except BudgetcalcError as error:
@@ -146,8 +138,20 @@ def _who(area: Mapping[str, Any]) -> str:
 def _reperform(
     document: Mapping[str, Any], provenance: Provenance, sources: list[RuleSource], path: Path
 ) -> Any:
-    """The allocation re-performed from the rule texts, ``--set`` values, options and population the
-    report recorded."""
+    """The allocation re-performed from what a JSON report recorded."""
+    table = document.get("population_as_read") or {}
+    columns = list(table.get("columns") or [])
+    rows = list(table.get("rows") or [])
+    if not columns or any(not isinstance(row, list) or len(row) != len(columns) + 1 for row in rows):
+        raise InputError("the report's population as read is missing or damaged", file=path)
+    frame = pd.DataFrame([row[1:] for row in rows], columns=columns, dtype=object)
+    return _reperform_from(provenance, sources, frame, [int(row[0]) for row in rows], path)
+
+
+def _reperform_from(
+    provenance: Provenance, sources: list[RuleSource], frame: pd.DataFrame, rows: list[int], path: Path
+) -> Any:
+    """The allocation re-performed from rule texts, ``--set`` values, options and the population as read."""
     from budgetcalc.engine.allocate import allocate
     from budgetcalc.inputs import apply_overrides, parse_overrides
     from budgetcalc.population import Population
@@ -162,38 +166,181 @@ def _reperform(
     ruleset = apply_overrides(
         ruleset, parse_overrides([f"{key}={value}" for key, value in provenance.overrides.items()])
     )
-    table = document.get("population_as_read") or {}
-    columns = list(table.get("columns") or [])
-    rows = list(table.get("rows") or [])
-    if not columns or any(not isinstance(row, list) or len(row) != len(columns) + 1 for row in rows):
-        raise InputError("the report's population as read is missing or damaged", file=path)
-    frame = pd.DataFrame([row[1:] for row in rows], columns=columns, dtype=object)
-    population = Population.from_frame(
-        frame, source=provenance.population_file, rows=[int(row[0]) for row in rows]
-    )
+    population = Population.from_frame(frame, source=provenance.population_file, rows=rows)
     allowed = bool(provenance.options.get("allow_other_municipality", False))
     return allocate(population, ruleset, allow_other_municipality=allowed)
 
 
 def _compare(areas: list[Any], allocation: Any, path: Path) -> list[Discrepancy]:
-    """Every stored amount against the re-performed one, area by area (by code)."""
+    """Every amount of the JSON report's areas against the re-performed one."""
+    stored = {
+        str(area.get("code")): (
+            _who(area),
+            {
+                column: None if value is None else _cents(value, path, f"areas: {area.get('code')}: {column}")
+                for column, value in dict(area.get("amounts") or {}).items()
+            },
+        )
+        for area in areas
+    }
+    return compare_amounts(stored, allocation)
+
+
+def compare_amounts(
+    stored: Mapping[str, tuple[str, Mapping[str, int | None]]], allocation: Any
+) -> list[Discrepancy]:
+    """Amounts as a report holds them (per area code: who it is, and cents per amount column, None where
+    the report shows none) against the re-performed allocation; areas on one side only are named too."""
     found: list[Discrepancy] = []
     codes = [area[0] for area in allocation.areas]
-    stored = {str(area.get("code")): area for area in areas}
     for code in sorted(set(stored) ^ set(codes)):
         where = "in the report but not in its population" if code in stored else "missing from the report"
         found.append(Discrepancy(None, code, f"area {where}", 0, 0))
     for position, code in enumerate(codes):
-        area = stored.get(code)
-        if area is None:
+        if code not in stored:
             continue
-        amounts = dict(area.get("amounts") or {})
+        who, amounts = stored[code]
         for column in allocation.amount_columns:
-            value = amounts.get(column)
-            if value is None:
+            stated = amounts.get(column)
+            if stated is None:
                 continue
             expected = int(allocation.cents(column)[position])
-            stated = _cents(value, path, f"areas: {code}: {column}")
             if expected != stated:
-                found.append(Discrepancy(None, _who(area), f"{column} re-performed", expected, stated))
+                found.append(Discrepancy(None, who, f"{column} re-performed", expected, stated))
     return found
+
+
+def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> ReportCheck:
+    """Verify a budgetcalc workbook: re-perform it from its provenance sheet (rule texts, ``--set`` values,
+    options) and input sheet (the population as read), and compare the allocation sheet's cells as they
+    are now; with ``rules``, against that rule file."""
+    from budgetcalc.labels import label
+    from budgetcalc.reading.excel_source import read_excel_grid
+    from budgetcalc.report.provenance_sheet import read_provenance_sheet
+
+    path = Path(path)
+    names = workbook_sheets(path)
+    sheet = next((name for name in names if name in PROVENANCE_SHEETS), None)
+    if sheet is None:
+        raise InputError("not a budgetcalc report: it has no provenance sheet (Herkomst)", file=path)
+    grid, _, _ = read_excel_grid(path, sheet)
+    try:
+        record = read_provenance_sheet([row for _, row in grid])
+    except ValueError as error:
+        raise InputError(f"the provenance sheet is damaged: {error}", file=path, sheet=sheet) from None
+    lang = record.lang
+    problems = list(record.provenance.text_problems())
+    sources = list(record.provenance.rules)
+    if rules is not None:
+        problems += _against_given(rules, sources)
+    allocation_sheet, input_name = label("sheet_allocation", lang), label("sheet_input", lang)
+    for needed in (allocation_sheet, input_name):
+        if needed not in names:
+            raise InputError(f"the report has no sheet '{needed}' to verify", file=path)
+    rows = [row for _, row in read_excel_grid(path, allocation_sheet)[0]]
+    inputs = [row for _, row in read_excel_grid(path, input_name)[0]][1:]
+    try:
+        frame = pd.DataFrame(
+            [[_plain(value) for value in row[: len(record.input_columns)]] for row in inputs],
+            columns=list(record.input_columns),
+            dtype=object,
+        )
+        allocation = _reperform_from(record.provenance, sources, frame, list(range(2, len(inputs) + 2)), path)
+    except BudgetcalcError as error:
+        problems.append(f"the recorded inputs cannot be re-performed: {error}")
+        return ReportCheck(str(path), len(inputs), False, tuple(problems), ())
+    columns = allocation.amount_columns
+    stored: dict[str, tuple[str, dict[str, int | None]]] = {}
+    found: list[Discrepancy] = []
+    body = rows[1 : len(allocation) + 1]
+    for number, row in enumerate(body, start=2):
+        code = str(_plain(row[0]))
+        amounts = {
+            column: _cell_cents(row[4 + offset], path, allocation_sheet, number)
+            for offset, column in enumerate(columns)
+        }
+        stored[code] = (f"{code} {row[1]}".strip(), amounts)
+        parts = [amounts[column] for column in columns[:-1] if amounts[column] is not None]
+        total = amounts["total"]
+        if parts and total is not None and sum(part for part in parts if part is not None) != total:
+            found.append(
+                Discrepancy(
+                    number,
+                    stored[code][0],
+                    "the parts do not add up to the total",
+                    sum(p for p in parts if p is not None),
+                    total,
+                )
+            )
+    found += compare_amounts(stored, allocation)
+    totals_row = rows[len(allocation) + 1] if len(rows) > len(allocation) + 1 else []
+    for offset, column in enumerate(columns):
+        stated = (
+            _cell_cents(totals_row[4 + offset], path, allocation_sheet, len(allocation) + 2)
+            if len(totals_row) > 4 + offset
+            else None
+        )
+        expected = int(allocation.column_total(column))
+        if stated is not None and stated != expected:
+            found.append(
+                Discrepancy(
+                    len(allocation) + 2, label("total", lang), f"{column} re-performed", expected, stated
+                )
+            )
+    return ReportCheck(str(path), len(allocation), True, tuple(problems), tuple(found))
+
+
+PROVENANCE_SHEETS = ("Herkomst", "Provenance")
+
+
+def workbook_sheets(path: Path) -> list[str]:
+    """The names of a workbook's sheets, after the checks every workbook passes before it is read."""
+    from python_calamine import CalamineWorkbook
+
+    from budgetcalc.reading.workbook_safety import check_workbook_file, damaged
+
+    check_workbook_file(path)
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise damaged(error, path) from None
+
+
+def _against_given(rules: str | Path, sources: list[RuleSource]) -> list[str]:
+    """The rule file given on the command line in place of the recorded one; a line if it differs."""
+    from budgetcalc.ruleset.load import read_rule_source
+
+    given = read_rule_source(rules)
+    # the recorded file of the same name (a scenario's base, say), else the file the report was made with
+    place = next((index for index, rule in enumerate(sources) if Path(rule.path).name == Path(rules).name), 0)
+    problems = []
+    if given.sha256 != sources[place].sha256:
+        problems.append(
+            f"the rule file {rules} is not the one the report was made with "
+            f"(SHA-256 {given.sha256[:12]}..., recorded {sources[place].sha256[:12]}...)"
+        )
+    sources[place] = given
+    return problems
+
+
+def _plain(value: object) -> object:
+    """A cell as the population reader takes it: a whole float as an int, text as is."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _cell_cents(value: object, path: Path, sheet: str, row: int) -> int | None:
+    """An amount cell in cents; None for a cell that shows no amount (``–``, empty)."""
+    from decimal import Decimal
+
+    from budgetcalc.report.xlsx_report import HIDDEN
+
+    if value is None or value == "" or value == HIDDEN:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"expected an amount, found {str(value)[:40]!r}", file=path, sheet=sheet, row=row)
+    cents = Decimal(repr(float(value))) * 100
+    if cents != cents.to_integral_value():
+        raise InputError(f"{value!r} has fractions of a cent", file=path, sheet=sheet, row=row)
+    return int(cents)
