@@ -126,3 +126,15 @@ def test_a_workbook_that_is_no_budgetcalc_report_is_checked_as_a_table(tmp_path:
     book.save(path)
     result = run("verify", path)
     assert result.exit_code == 1 and "row 3 B" in result.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "json", "csv"])
+def test_the_same_command_twice_gives_the_same_bytes_provenance_included(tmp_path: Path, suffix: str) -> None:
+    import time
+
+    first, second = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
+    arguments = ["allocate", WIJKEN, "-r", RULES, "--set", "components.wijk_dorpsbudget.minimum=900"]
+    assert run(*arguments, "-o", first).exit_code == 0  # type: ignore[attr-defined]
+    time.sleep(1.1)  # a clock in the file would show
+    assert run(*arguments, "-o", second).exit_code == 0  # type: ignore[attr-defined]
+    assert first.read_bytes() == second.read_bytes()
