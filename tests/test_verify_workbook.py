@@ -112,8 +112,28 @@ def test_a_report_too_large_for_formulas_is_still_verified(
 
     monkeypatch.setattr(xlsx_report, "REPERFORM_MAX_AREAS", 3)
     out = report(tmp_path)
-    assert "Berekening" not in openpyxl.load_workbook(out, read_only=True).sheetnames
+    sheets = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert "Berekening" not in sheets and "Invoer" not in sheets  # the rules read what Verdeling shows
     assert run("verify", out).exit_code == 0
+    code = sorted(inhabitants())[1]
+    changed = edit(out, "Verdeling", f"D{row_of(out, 'Verdeling', code)}", inhabitants()[code] + 700)
+    result = run("verify", changed)
+    assert result.exit_code == 1 and code in result.output  # type: ignore[attr-defined]
+    # rules that read a column the allocation sheet does not show keep an input sheet
+    rules = tmp_path / "aanvraag.toml"
+    rules.write_text(
+        POT_RULES.split("[pots.extra]")[0].replace('per = "inhabitants"', 'per = "aanvraag"'),
+        encoding="utf-8",
+    )
+    people = tmp_path / "aanvragen.csv"
+    rows = [f"WK00800{n},Wijk {n},wijk,{100 * n},{250 * n}.50" for n in range(1, 6)]
+    people.write_text("gebiedscode,naam,soort,inwoners,aanvraag\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "aanvragen.xlsx"
+    assert run("allocate", people, "-r", rules, "-o", out).exit_code == 0  # type: ignore[attr-defined]
+    assert "Invoer" in openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert run("verify", out).exit_code == 0  # type: ignore[attr-defined]
+    result = run("verify", edit(out, "Invoer", f"E{row_of(out, 'Invoer', 'WK008003')}", 1))
+    assert result.exit_code == 1 and "WK008003" in result.output  # type: ignore[attr-defined]
 
 
 def test_a_workbook_that_is_no_budgetcalc_report_is_checked_as_a_table(tmp_path: Path) -> None:

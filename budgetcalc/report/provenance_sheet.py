@@ -27,6 +27,7 @@ _KEYS = (
     "override",
     "option",
     "language",
+    "input_sheet",
     "input_columns",
     "rule_text",
 )
@@ -38,11 +39,12 @@ class SheetRecord:
 
     provenance: Provenance
     lang: Lang
+    input_sheet: str
     input_columns: tuple[str, ...]
 
 
 def provenance_rows(
-    provenance: Provenance, lang: Lang, input_columns: Sequence[str]
+    provenance: Provenance, lang: Lang, input_sheet: str, input_columns: Sequence[str]
 ) -> list[tuple[Any, ...]]:
     """The sheet's rows: ``(label, value[, sha256])``, then per rule file its text, one row per line
     (``(line number, text)``; a line longer than a cell continues on the next rows with the same number)."""
@@ -59,7 +61,11 @@ def provenance_rows(
     rows += [
         (label("option", lang), f"{key} = {_option_text(value)}") for key, value in provenance.options.items()
     ]
-    rows += [(label("language", lang), lang), (label("input_columns", lang), ", ".join(input_columns))]
+    rows += [
+        (label("language", lang), lang),
+        (label("input_sheet", lang), input_sheet),
+        (label("input_columns", lang), ", ".join(input_columns)),
+    ]
     for rule in provenance.rules:
         rows.append(())
         rows.append((label("rule_text", lang), Path(rule.path).name, rule.sha256))
@@ -114,7 +120,8 @@ def read_provenance_sheet(cells: Sequence[Sequence[object]]) -> SheetRecord:
         else ()
     )
     record = Provenance(population, digest or None, rules, version, overrides, options)
-    return SheetRecord(record, lang, columns)
+    sheet = found["input_sheet"][0][0] if found["input_sheet"] else label("sheet_input", lang)
+    return SheetRecord(record, lang, sheet, columns)
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -139,11 +139,10 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
         worksheet = workbook.add_worksheet(label(key, lang))
         _print_setup(worksheet, lang)
         write(worksheet, styles, allocation, lang)
-    input_keys = _reperformance_sheets(workbook, styles, allocation, lang)
+    input_sheet_name, input_keys = _reperformance_sheets(workbook, styles, allocation, lang)
     if allocation.provenance is not None:
-        _provenance_sheet(
-            workbook.add_worksheet(label("sheet_provenance", lang)), styles, allocation, input_keys, lang
-        )
+        provenance = workbook.add_worksheet(label("sheet_provenance", lang))
+        _provenance_sheet(provenance, styles, allocation, (input_sheet_name, input_keys), lang)
     workbook.close()
     return output.getvalue()
 
@@ -478,12 +477,18 @@ REPERFORMANCE_SHEETS = {
 """The sheets that re-perform the allocation in formulas, after the others (in this order)."""
 
 
-def _reperformance_sheets(workbook: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> list[str]:
-    """The calculation sheet in live formulas, the input sheet it reads and the parameter sheet (above
-    ``REPERFORM_MAX_AREAS`` areas the input sheet only); the population columns of the input sheet."""
+def _reperformance_sheets(
+    workbook: Any, styles: _Styles, allocation: Allocation, lang: Lang
+) -> tuple[str, list[str]]:
+    """The calculation sheet in live formulas, the input sheet it reads and the parameter sheet; the
+    sheet holding the population as read, and its columns. Above ``REPERFORM_MAX_AREAS`` areas the input
+    sheet only, and not even that when the rules read no more than the allocation sheet shows (code,
+    name, kind, inhabitants): that sheet then holds the population as read."""
     names = {key: label(sheet, lang) for key, sheet in REPERFORMANCE_SHEETS.items()}
     large = len(allocation) > REPERFORM_MAX_AREAS
     sheets = input_sheet(allocation, lang, names) if large else reperformance(allocation, lang, names)
+    if large and sheets.input_keys == list(ALLOCATION_INPUT):
+        return label("sheet_allocation", lang), sheets.input_keys
     for key in ("input",) if large else REPERFORMANCE_SHEETS:
         worksheet = workbook.add_worksheet(names[key])
         _print_setup(worksheet, lang)
@@ -493,7 +498,11 @@ def _reperformance_sheets(workbook: Any, styles: _Styles, allocation: Allocation
             columns = sheets.calculation if key == "calculation" else sheets.input_columns
             check_sheet_size(names[key], len(allocation) + 1, len(columns))
             _column_sheet(worksheet, styles, columns)
-    return sheets.input_keys
+    return names["input"], sheets.input_keys
+
+
+ALLOCATION_INPUT = ("code", "name", "kind", "inhabitants")
+"""The population columns the allocation sheet shows first, in this order."""
 
 
 def _column_format(styles: _Styles, kind: str) -> Any:
@@ -576,7 +585,7 @@ def _parameter_sheet(
 
 
 def _provenance_sheet(
-    worksheet: Any, styles: _Styles, allocation: Allocation, input_keys: list[str], lang: Lang
+    worksheet: Any, styles: _Styles, allocation: Allocation, population: tuple[str, list[str]], lang: Lang
 ) -> None:
     """What the report was made from, the rule files' full text included (read back by ``verify``)."""
     assert allocation.provenance is not None
@@ -584,7 +593,7 @@ def _provenance_sheet(
     worksheet.set_column(0, 0, 34)
     worksheet.set_column(1, 1, 100)
     worksheet.set_column(2, 2, 66)
-    for row, cells in enumerate(provenance_rows(allocation.provenance, lang, input_keys)):
+    for row, cells in enumerate(provenance_rows(allocation.provenance, lang, *population)):
         for column, value in enumerate(cells):
             if isinstance(value, int):
                 worksheet.write_number(row, column, value, styles.text)

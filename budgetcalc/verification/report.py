@@ -233,12 +233,14 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
     sources = list(record.provenance.rules)
     if rules is not None:
         problems += _against_given(rules, sources)
-    allocation_sheet, input_name = label("sheet_allocation", lang), label("sheet_input", lang)
+    allocation_sheet, input_name = label("sheet_allocation", lang), record.input_sheet
     for needed in (allocation_sheet, input_name):
         if needed not in names:
             raise InputError(f"the report has no sheet '{needed}' to verify", file=path)
     rows = [row for _, row in read_excel_grid(path, allocation_sheet)[0]]
     inputs = [row for _, row in read_excel_grid(path, input_name)[0]][1:]
+    if input_name == allocation_sheet:
+        inputs = inputs[:-1]  # the allocation sheet ends in its total row
     try:
         frame = pd.DataFrame(
             [[_plain(value) for value in row[: len(record.input_columns)]] for row in inputs],
