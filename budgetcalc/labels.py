@@ -119,6 +119,25 @@ _LABELS: dict[str, tuple[str, str]] = {
         "afgeleid: stappen over na afronden, één per gebied naar grootste rest (formule)",
         "derived: steps left after rounding down, one each by largest remainder (formula)",
     ),
+    "bounded": ("begrensd", "bounded"),
+    "derived_at_bound": (
+        "afgeleid: aantal gebieden dat de waterverdeling van het programma op het {bound} vastzette, geteld "
+        "(formule) in de kolom '{column}' op het blad Berekening. Die kolom is de enige uitkomst van het "
+        "programma die geen formule is: pas hem aan als een gewijzigde grens andere gebieden vastzet",
+        "derived: number of areas the program's water filling fixed at the {bound}, counted (formula) in the "
+        "column '{column}' on the Calculation sheet. That column is the only result of the program that is "
+        "not a formula: change it where a changed bound fixes other areas",
+    ),
+    "derived_free_steps": (
+        "afgeleid: stappen voor de gebieden die niet op een grens staan: alle stappen min die van de "
+        "vastgezette gebieden (formule)",
+        "derived: steps for the areas at no bound: all steps less those of the areas fixed at a bound "
+        "(formula)",
+    ),
+    "derived_free_key_total": (
+        "afgeleid: som van de sleutels van de gebieden die niet op een grens staan (formule)",
+        "derived: sum of the keys of the areas at no bound (formula)",
+    ),
     # checks sheet
     "check": ("Controle", "Check"),
     "result": ("Uitkomst", "Result"),

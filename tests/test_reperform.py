@@ -10,34 +10,21 @@ In CI (``CI`` set) a missing LibreOffice fails; elsewhere the tests skip saying 
 from __future__ import annotations
 
 import math
-import os
-import re
-import shutil
-import subprocess
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from helpers import CALCULATION, assert_reperformed, recalculate, sheet_values, soffice, with_parameter
 from test_published_pots import INVENTED_PANELS, panels, voorst
 from test_published_rulesets import FRANEKERADEEL_COLUMNS, RULES, run
 
 from budgetcalc import Allocation, allocate, load_ruleset
 from budgetcalc.labels import label
 from budgetcalc.report import ReportFormat, render_report
-from budgetcalc.report.formulas import reperformance
-from budgetcalc.report.xlsx_report import REPERFORMANCE_SHEETS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-INSTALL = "apt-get install -y libreoffice-calc-nogui"
-PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
 def _cbs(code: str, level: str) -> pd.DataFrame:
@@ -111,8 +98,6 @@ POPULATIONS = {
         ("code", "naam", "inwoners", "organisatie", "erkend"),
     ),
 }
-CALCULATION = label(REPERFORMANCE_SHEETS["calculation"])
-PARAMETERS = label(REPERFORMANCE_SHEETS["parameters"])
 CHANGES = {  # a copy of a report with one parameter cell changed: (rule file, defined name, new value)
     "leeuwarden-2014-rate": ("leeuwarden-2014", "dorpsbudget_rate", "4"),
     "borger-odoorn-2020-pot": ("borger-odoorn-2020", "pot_dorpsbudget_amount", "120000"),
@@ -123,117 +108,31 @@ def test_every_shipped_rule_file_has_a_population_here() -> None:
     assert {path.stem for path in RULES.glob("*.toml")} == set(POPULATIONS)
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    message = f"LibreOffice is needed to recalculate the reports; install it: {INSTALL}"
-    if os.environ.get("CI"):
-        pytest.fail(f"in CI: {message}")
-    pytest.skip(message)
-
-
-def _with_parameter(report: bytes, name: str, value: str) -> bytes:
-    """The workbook with the parameter cell ``name`` refers to set to ``value``, all else as it was."""
-    import io
-
-    source = zipfile.ZipFile(io.BytesIO(report))
-    workbook = source.read("xl/workbook.xml").decode()
-    target = re.search(rf'<definedName name="{name}">\'?([^<]+?)\'?!\$([A-Z]+)\$(\d+)<', workbook)
-    assert target, name
-    sheets = re.findall(r'<sheet name="([^"]+)" sheetId="(\d+)"', workbook)
-    number = next(index for index, (sheet, _) in enumerate(sheets, 1) if sheet == target.group(1))
-    part = f"xl/worksheets/sheet{number}.xml"
-    cell = f"{target.group(2)}{target.group(3)}"
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as result:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == part:
-                text, count = re.subn(
-                    rf'(<c r="{cell}"[^>]*><v>)[^<]*(</v>)', rf"\g<1>{value}\2", data.decode()
-                )
-                assert count == 1
-                data = text.encode()
-            result.writestr(info, data)
-    return output.getvalue()
-
-
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Allocation, Path, Path]]:
     """Per case: the allocation, the report as written and as LibreOffice recalculated it."""
-    soffice = _soffice()
-    folder = tmp_path_factory.mktemp("reperform")
-    (folder / "out").mkdir()
-    (folder / "profile" / "user").mkdir(parents=True)
-    (folder / "profile" / "user" / "registrymodifications.xcu").write_text(PROFILE)
-    cases: dict[str, tuple[Allocation, Path, Path]] = {}
+    soffice()
+    allocations: dict[str, Allocation] = {}
     reports: dict[str, bytes] = {}
     for name, build in POPULATIONS.items():
-        allocation = build()
-        reports[name] = render_report(allocation, ReportFormat.XLSX)
-        cases[name] = (allocation, folder / f"{name}.xlsx", folder / "out" / f"{name}.xlsx")
+        allocations[name] = build()
+        reports[name] = render_report(allocations[name], ReportFormat.XLSX)
     for case, (rule_file, parameter, value) in CHANGES.items():
-        allocation = cases[rule_file][0]
-        reports[case] = _with_parameter(reports[rule_file], parameter, value)
-        cases[case] = (allocation, folder / f"{case}.xlsx", folder / "out" / f"{case}.xlsx")
-    for name, data in reports.items():
-        cases[name][1].write_bytes(data)
-    command = [
-        soffice,
-        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "xlsx",
-        "--outdir",
-        str(folder / "out"),
-        *(str(written) for _, written, _ in cases.values()),
-    ]
-    subprocess.run(command, check=True, capture_output=True, timeout=300, cwd=folder)
-    return cases
-
-
-def _values(path: Path, sheet: str) -> list[tuple[object, ...]]:
-    return list(
-        openpyxl.load_workbook(path, data_only=True, read_only=True)[sheet].iter_rows(values_only=True)
-    )
-
-
-def _same(stored: object, found: object) -> bool:
-    if isinstance(stored, int | float) and isinstance(found, int | float):
-        return math.isclose(stored, found, rel_tol=1e-9, abs_tol=1e-9)
-    return (stored or "") == (found or "")
+        allocations[case] = allocations[rule_file]
+        reports[case] = with_parameter(reports[rule_file], parameter, value)
+    paths = recalculate(reports, tmp_path_factory.mktemp("reperform"))
+    return {name: (allocations[name], *paths[name]) for name in reports}
 
 
 @pytest.mark.parametrize("name", list(POPULATIONS))
 def test_recalculated_report_equals_the_stored_amounts(
     name: str, recalculated: dict[str, tuple[Allocation, Path, Path]]
 ) -> None:
-    allocation, written, converted = recalculated[name]
-    for sheet in (CALCULATION, PARAMETERS):
-        stored, found = _values(written, sheet), _values(converted, sheet)
-        assert len(stored) == len(found)
-        for row, (before, after) in enumerate(zip(stored, found, strict=True), 1):
-            for column, (x, y) in enumerate(zip(before, after, strict=False)):
-                assert _same(x, y), (sheet, row, column, x, y)
-    # and the recalculated amounts are the engine's, column by column, to the cent
-    columns = reperformance(
-        allocation, "nl", {k: label(v) for k, v in REPERFORMANCE_SHEETS.items()}
-    ).calculation
-    found = _values(converted, CALCULATION)[1:]
-    checked = set()
-    for index, column in enumerate(columns):
-        if column.amount is None:
-            continue
-        cents = [int(value) for value in allocation.cents(column.amount).tolist()]
-        assert [round(Decimal(str(row[index])) * 100) for row in found] == cents, column.amount
-        checked.add(column.amount)
-    assert checked == set(allocation.amount_columns)
+    assert_reperformed(*recalculated[name])
 
 
 def _column(path: Path, title: str) -> list[Decimal]:
-    rows = _values(path, CALCULATION)
+    rows = sheet_values(path, CALCULATION)
     index = rows[0].index(title)
     return [Decimal(str(row[index])).quantize(Decimal("0.01")) for row in rows[1:]]
 

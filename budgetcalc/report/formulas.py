@@ -27,7 +27,7 @@ from budgetcalc.allocation import Allocation
 from budgetcalc.engine.areas import AreaIndex
 from budgetcalc.engine.component import ComponentResult
 from budgetcalc.engine.parameters import Parameter, rule_parameters
-from budgetcalc.engine.pots import PotResult
+from budgetcalc.engine.pots import AT_MAXIMUM, AT_MINIMUM, PotResult
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import RoundingMode, cents_to_decimal
 from budgetcalc.population import cell_text
@@ -77,6 +77,17 @@ class Reperformance:
     calculation: list[Column]
     input_keys: list[str] = field(default_factory=list)
     """The population column each input column holds (``code``, ``inhabitants``, ``aanvraag``...)."""
+
+
+@dataclass(frozen=True)
+class _Bounded:
+    """A shared pot's water filling on the calculation sheet: the column of the bound each area is fixed
+    at, the defined name of the keys' total at no bound, and each area's share in steps."""
+
+    state_letter: str
+    free_total_name: str
+    exact_shares: list[Fraction]
+    share_cells: list[Cell]
 
 
 def _name(path: str, taken: set[str]) -> str:
@@ -511,16 +522,21 @@ class _Builder:
             )
         share = Column(f"{title}: {label('share_steps', self.lang)}", "exact")
         remainder = Column(f"{title}: {label('remainder', self.lang)}", "exact")
-        exact_shares = [Fraction(steps) * value / key_total if key_total else Fraction(0) for value in keys]
+        bounds = self._water_filling(pot, key_letter, keys, steps_name, total_name)
+        if bounds is None:
+            exact_shares = [Fraction(steps) * key / key_total if key_total else Fraction(0) for key in keys]
+            for row in range(self.size):
+                share.cells.append(
+                    Cell(
+                        _number(exact_shares[row]),
+                        f"IF({total_name}=0,0,{steps_name}*{key_letter}{row + 2}/{total_name})",
+                    )
+                )
+        else:
+            exact_shares = bounds.exact_shares
+            share.cells.extend(bounds.share_cells)
         floors = [value.numerator // value.denominator for value in exact_shares]
         rests = [round(float(value - floor), 6) for value, floor in zip(exact_shares, floors, strict=True)]
-        for row in range(self.size):
-            share.cells.append(
-                Cell(
-                    _number(exact_shares[row]),
-                    f"IF({total_name}=0,0,{steps_name}*{key_letter}{row + 2}/{total_name})",
-                )
-            )
         share_letter = self.add(share)
         for row in range(self.size):
             s = f"{share_letter}{row + 2}"
@@ -556,7 +572,12 @@ class _Builder:
         cents = np.asarray(pot.cents)
         for row in range(self.size):
             s = f"{share_letter}{row + 2}"
-            bonus = f"+IF({rank_letter}{row + 2}<={left_name},1,0)" if rank_letter else ""
+            bonus = ""
+            if rank_letter and bounds is not None:  # only an area at no bound takes a step more
+                takes = f'{bounds.state_letter}{row + 2}="",{bounds.free_total_name}>0'
+                bonus = f"+IF(AND({takes},{rank_letter}{row + 2}<={left_name}),1,0)"
+            elif rank_letter:
+                bonus = f"+IF({rank_letter}{row + 2}<={left_name},1,0)"
             shared = f"ROUND((INT(ROUND({s},6)){bonus})*{step_name},2)"
             if rule.kind is PotKind.SHARE:
                 formula = shared
@@ -566,6 +587,84 @@ class _Builder:
                 formula = f"IF({reached_name}=1,{shared}-{key_letter}{row + 2},0)"
             amount.cells.append(Cell(cents_to_decimal(int(cents[row])), formula))
         return self.add(amount)
+
+    def _water_filling(
+        self, pot: PotResult, key_letter: str, keys: list[Fraction], steps_name: str, total_name: str
+    ) -> _Bounded | None:
+        """For a shared pot with a ``minimum`` or ``maximum``: the column of the bound the engine's water
+        filling fixed each area at (the one result written as a value), and each area's share in steps
+        as a formula: the bound's steps where it is fixed, else its part of the steps left by its key
+        among the keys of the areas at no bound. None for a pot without bounds."""
+        rule = pot.rule
+        if rule.kind is not PotKind.SHARE or (rule.minimum is None and rule.maximum is None):
+            return None
+        base = f"pots.{pot.name}"
+        title = rule.label or pot.name
+        state_of = np.asarray(pot.state).reshape(-1)[: self.size]
+        words = {AT_MINIMUM: label("share_minimum", self.lang), AT_MAXIMUM: label("share_maximum", self.lang)}
+        bounded = Column(f"{title}: {label('bounded', self.lang)}", "text")
+        bounded.cells.extend(Cell(words.get(int(state), "")) for state in state_of)
+        state_letter = self.add(bounded)
+        states = self.column_range(state_letter)
+        step_name = self.names[f"{base}.step"]
+        step_cents = int(pot.step[0])
+        fixed_steps: dict[int, tuple[str, int]] = {}  # state -> the bound in whole steps: formula, value
+        fixed_terms: list[str] = []
+        for state, bound, value in (
+            (AT_MINIMUM, "minimum", rule.minimum),
+            (AT_MAXIMUM, "maximum", rule.maximum),
+        ):
+            if value is None:
+                continue
+            cents = int(self.parameters[f"{base}.{bound}"].value * 100)
+            formula = f"INT(ROUND({self.names[f'{base}.{bound}']}/{step_name},9))"
+            fixed_steps[state] = (formula, cents // step_cents)
+            note = label("derived_at_bound", self.lang).format(bound=words[state], column=bounded.title)
+            count = self._derive(
+                f"{base}.at_{bound}",
+                f"COUNTIF({states},{_text_literal(words[state])})",
+                int((state_of == state).sum()),
+                "number",
+                note,
+            )
+            fixed_terms.append(f"-{count}*{formula}")
+        free_pool = int(np.asarray(pot.free_pool).reshape(-1)[0])
+        free_steps = self._derive(
+            f"{base}.free_steps",
+            f"{steps_name}{''.join(fixed_terms)}",
+            free_pool,
+            "number",
+            label("derived_free_steps", self.lang),
+        )
+        keys_range = self.column_range(key_letter)
+        free = [bool(pot.eligible[row]) and int(state_of[row]) == 0 for row in range(self.size)]
+        free_total = sum((keys[row] for row in range(self.size) if free[row]), Fraction(0))
+        sumifs = "".join(
+            f"-SUMIF({states},{_text_literal(words[state])},{keys_range})" for state in fixed_steps
+        )
+        free_total_name = self._derive(
+            f"{base}.free_key_total",
+            f"{total_name}{sumifs}",
+            _number(free_total),
+            "number",
+            label("derived_free_key_total", self.lang),
+        )
+        exact_shares: list[Fraction] = []
+        cells: list[Cell] = []
+        for row in range(self.size):
+            state = int(state_of[row])
+            if state != 0:
+                exact_shares.append(Fraction(fixed_steps[state][1]))
+            elif free_total:
+                exact_shares.append(Fraction(free_pool) * keys[row] / free_total)
+            else:
+                exact_shares.append(Fraction(0))
+            formula = f"IF({free_total_name}=0,0,{free_steps}*{key_letter}{row + 2}/{free_total_name})"
+            for fixed_state, (steps, _) in fixed_steps.items():
+                test = f"{state_letter}{row + 2}={_text_literal(words[fixed_state])}"
+                formula = f"IF({test},{steps},{formula})"
+            cells.append(Cell(_number(exact_shares[row]), formula))
+        return _Bounded(state_letter, free_total_name, exact_shares, cells)
 
     # --- total ------------------------------------------------------------------------------------
 
