@@ -158,3 +158,17 @@ def test_the_same_command_twice_gives_the_same_bytes_provenance_included(tmp_pat
     time.sleep(1.1)  # a clock in the file would show
     assert run(*arguments, "-o", second).exit_code == 0  # type: ignore[attr-defined]
     assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "json"])
+def test_a_population_without_kinds_is_re_performed(tmp_path: Path, suffix: str) -> None:
+    people = tmp_path / "zonder-soort.csv"
+    people.write_text("gebiedscode,naam,inwoners\nA1,Adorp,664\nB2,Baflo,2050\n", encoding="utf-8")
+    rules = tmp_path / "r.toml"
+    rules.write_text(
+        POT_RULES.replace('municipality_code = "GM0080"\n', "national = true\n"), encoding="utf-8"
+    )
+    out = tmp_path / f"r.{suffix}"
+    assert run("allocate", people, "-r", rules, "-o", out).exit_code == 0  # type: ignore[attr-defined]
+    result = run("verify", out)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]

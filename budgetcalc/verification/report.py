@@ -166,6 +166,8 @@ def _reperform_from(
     ruleset = apply_overrides(
         ruleset, parse_overrides([f"{key}={value}" for key, value in provenance.overrides.items()])
     )
+    if "kind" in frame and not any(str(kind or "") for kind in frame["kind"]):
+        frame = frame.drop(columns="kind")  # the file had no kinds; the rules needed none
     population = Population.from_frame(frame, source=provenance.population_file, rows=rows)
     allowed = bool(provenance.options.get("allow_other_municipality", False))
     return allocate(population, ruleset, allow_other_municipality=allowed)
