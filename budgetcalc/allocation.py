@@ -177,6 +177,11 @@ class Allocation:
             for position in range(len(self))
         ]
 
+    @cached_property
+    def derived_steps(self) -> dict[int, tuple[Step, ...]]:
+        """Each area's derivation by position, once derived (budgetcalc.derivation keeps them here)."""
+        return {}
+
     def derivation(self, area: str | int) -> list[Step]:
         """Every step for one area, by code, name or position, as typed data (budgetcalc.derivation)."""
         from budgetcalc.derivation import derivation

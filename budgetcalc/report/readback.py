@@ -3,7 +3,7 @@
 What was meant comes from the allocation, not from the code that writes the cells: the allocation
 sheet's codes, names, kinds, counts and amounts (and its total row), the summary's figures by their
 labels, and the checks sheet's lines as the checks made them. The file is read with budgetcalc's own
-hardened reader (:func:`budgetcalc.reading.excel_source.read_excel_grid`), as any population workbook
+hardened reader (:func:`budgetcalc.reading.excel_source.read_excel_grids`), as any population workbook
 is. A difference is an :class:`OutputError` before anything is written: no report then.
 """
 
@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from budgetcalc.allocation import Allocation
 from budgetcalc.errors import BudgetcalcError, OutputError
 from budgetcalc.labels import Lang, label
-from budgetcalc.money import cents_to_decimal
-from budgetcalc.reading.excel_source import read_excel_grid
+from budgetcalc.reading.excel_source import read_excel_grids
 from budgetcalc.reading.workbook_safety import column_letters
 from budgetcalc.report.sanitize import neutralise
 
-Meant = str | int | Decimal | None
-"""A cell as meant: text, a number (compared as the float a spreadsheet stores), or empty (None)."""
+Meant = str | int | float
+"""A cell as meant: text (``""``: empty), or a number as the spreadsheet stores it (an amount in whole
+cents as the float nearest to it: ``cents / 100`` is that float, correctly rounded)."""
 
 
 @dataclass
@@ -63,11 +62,11 @@ def _summary(allocation: Allocation, lang: Lang) -> MeantSheet:
     labelled: dict[str, Meant] = {
         label("areas", lang): len(allocation),
         label("total_inhabitants", lang): allocation.total_inhabitants,
-        label("grand_total", lang): cents_to_decimal(allocation.grand_total_cents),
+        label("grand_total", lang): allocation.grand_total_cents / 100,
     }
     for column in allocation.amount_columns[:-1]:
         title = f"{label('total', lang)} {allocation.column_title(column, lang)}"
-        labelled[title] = cents_to_decimal(allocation.column_total(column))
+        labelled[title] = allocation.column_total(column) / 100
     return MeantSheet(labelled=labelled)
 
 
@@ -78,18 +77,15 @@ def _allocation(allocation: Allocation, lang: Lang, hidden: str) -> MeantSheet:
     header += [allocation.column_title(column, lang) for column in columns]
     rows: dict[int, list[Meant]] = {0: header}
     excepted = allocation.total.exception.tolist()
-    amounts = [
-        [Decimal(cents).scaleb(-2) for cents in allocation.cents(column).tolist()] for column in columns
-    ]
+    amounts = [[cents / 100 for cents in allocation.cents(column).tolist()] for column in columns]
     parts = len(columns) - 1
     for position, (code, name, kind, inhabitants) in enumerate(allocation.areas):
-        cells: list[Meant] = [neutralise(code) or None, neutralise(name) or None, neutralise(kind) or None]
-        cells.append(inhabitants)
+        cells: list[Meant] = [neutralise(code), neutralise(name), neutralise(kind), inhabitants]
         for offset, column_amounts in enumerate(amounts):
             cells.append(hidden if excepted[position] and offset < parts else column_amounts[position])
         rows[position + 1] = cells
-    total_row: list[Meant] = [label("total", lang), None, None, allocation.total_inhabitants]
-    total_row += [cents_to_decimal(allocation.column_total(column)) for column in columns]
+    total_row: list[Meant] = [label("total", lang), "", "", allocation.total_inhabitants]
+    total_row += [allocation.column_total(column) / 100 for column in columns]
     rows[len(allocation) + 1] = total_row
     return MeantSheet(rows=rows)
 
@@ -100,19 +96,19 @@ def read_back(data: bytes, meant: MeantReport) -> None:
     with tempfile.TemporaryDirectory(prefix="budgetcalc-readback-") as folder:
         path = Path(folder) / "report.xlsx"
         path.write_bytes(data)
-        for sheet, cells in meant.sheets.items():
-            try:
-                grid, _, _ = read_excel_grid(path, sheet)
-            except BudgetcalcError as error:
-                raise OutputError(
-                    f"the report does not read back ({error}); it was not written", sheet=sheet
-                ) from None
-            _compare(sheet, dict(grid), cells)
+        try:
+            grids = read_excel_grids(path, list(meant.sheets))
+        except BudgetcalcError as error:
+            raise OutputError(f"the report does not read back ({error}); it was not written") from None
+    for sheet, cells in meant.sheets.items():
+        _compare(sheet, dict(grids[sheet]), cells)
 
 
 def _compare(sheet: str, grid: dict[int, list[object]], meant: MeantSheet) -> None:
     for row, cells in meant.rows.items():
         found = grid.get(row + 1, [])
+        if found[: len(cells)] == cells and all(type(value) is not bool for value in found):
+            continue  # the common case, compared at once; else cell by cell, to name the cell
         for column, value in enumerate(cells):
             read = found[column] if column < len(found) else None
             if not _same(value, read):
@@ -127,10 +123,8 @@ def _compare(sheet: str, grid: dict[int, list[object]], meant: MeantSheet) -> No
 
 def _same(meant: Meant, read: object) -> bool:
     """A meant cell and the cell read: the same text, the same number as stored, or both empty."""
-    if meant is None or meant == "":
-        return read is None or read == ""
     if isinstance(meant, str):
-        return isinstance(read, str) and read == meant
+        return read == meant or (meant == "" and read is None)
     if isinstance(read, bool) or not isinstance(read, int | float):
         return False
     return float(meant) == float(read)
@@ -138,6 +132,7 @@ def _same(meant: Meant, read: object) -> bool:
 
 def _differs(sheet: str, cell: str, meant: Meant, read: object) -> None:
     shown = "empty" if read is None or read == "" else repr(read)
+    meant = "empty" if meant == "" else meant
     raise OutputError(
         f"the report as written does not read back as meant: cell {cell} should hold {meant!s}, the file "
         f"holds {shown}; the report was not written",
