@@ -104,7 +104,9 @@ class Check:
     def _render(self, lang: Lang, *, plain: bool) -> str:
         def shown(value: Figure) -> str:
             if isinstance(value, Euros):
-                return f"{value.amount:.2f}" if plain else format_euro(value.amount, lang)
+                if plain:
+                    return f"{value.amount:.2f}"
+                return format_euro(value.amount, lang).replace("€ ", "€\u00a0")  # no line break after €
             if isinstance(value, Word):
                 return value.key if plain else label(value.key, lang)
             if isinstance(value, int):

@@ -351,7 +351,7 @@ def test_the_checks_sheet_shows_a_negative_grand_total_with_its_sign() -> None:
     )
     details = {row[0].value: row[2].value for row in book["Controles"].iter_rows(min_row=2)}
     grand_total = details["Eindtotaal is de som van de kolomtotalen"]
-    assert grand_total.endswith("eindtotaal in de totaalregel: -€ 3.981,00")  # -7,500 + 3,519
+    assert grand_total.endswith("eindtotaal in de totaalregel: -€\u00a03.981,00")  # -7,500 + 3,519
     summary = book["Samenvatting"]
     largest = next(row for row in summary.iter_rows() if row[0].value == "Hoogste bedrag")
     assert largest[2].value == "Baflo"
