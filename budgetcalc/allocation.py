@@ -3,40 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from budgetcalc.checks import Check
 from budgetcalc.engine.calibrate import Calibrated
 from budgetcalc.engine.component import ComponentResult
-from budgetcalc.engine.expectations import ExpectationResult, ExpectationStatus
+from budgetcalc.engine.expectations import ExpectationResult
 from budgetcalc.engine.pots import PotResult
 from budgetcalc.engine.staffel import NO_BRACKET
 from budgetcalc.engine.total import TotalResult
-from budgetcalc.exact import check_fits, checked_sum, max_abs
+from budgetcalc.exact import checked_sum
 from budgetcalc.labels import Lang, label
-from budgetcalc.money import cents_to_decimal, format_plain
+from budgetcalc.money import cents_to_decimal
 from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.provenance import Provenance
-from budgetcalc.ruleset.model import PotKind, RuleSet
-from budgetcalc.scope import Scope, ScopeStatus
+from budgetcalc.ruleset.model import RuleSet
+from budgetcalc.scope import Scope
 
 if TYPE_CHECKING:
     from budgetcalc.derivation import Step
-
-
-@dataclass(frozen=True)
-class Check:
-    """One line of the checks sheet: what was verified and whether it holds."""
-
-    key: str
-    ok: bool | None
-    """True if it holds, False if not, None if it could not be compared (published figure)."""
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +177,11 @@ class Allocation:
             for position in range(len(self))
         ]
 
+    @cached_property
+    def derived_steps(self) -> dict[int, tuple[Step, ...]]:
+        """Each area's derivation by position, once derived (budgetcalc.derivation keeps them here)."""
+        return {}
+
     def derivation(self, area: str | int) -> list[Step]:
         """Every step for one area, by code, name or position, as typed data (budgetcalc.derivation)."""
         from budgetcalc.derivation import derivation
@@ -206,104 +201,14 @@ class Allocation:
             return area
         return self.population.derived("area_index", AreaIndex).require(area, "explain")
 
-    def _rows_check(self) -> Check:
-        """Rows read = areas in the allocation + rows left out, each left-out row counted by a notice."""
-        read = self.population.rows_read or len(self.population)
-        left_out = sum(
-            int(notice.values["count"])
-            for notice in self.population.warnings
-            if notice.key in ("rows_skipped", "rows_not_selected", "rows_other_municipality")
-        )
-        ok = len(self) == len(self.population.frame) and read == len(self) + left_out
-        return Check("check_rows", ok, f"{read} = {len(self)} + {left_out}")
+    @cached_property
+    def _checks(self) -> tuple[Check, ...]:
+        from budgetcalc.checks import allocation_checks
 
-    def _municipality_check(self) -> list[Check]:
-        """Whether the areas lie in the rule set's municipality; no line for a national rule set."""
-        scope = self.scope
-        if scope is None or scope.status is ScopeStatus.NATIONAL:
-            return []
-        if scope.status is ScopeStatus.UNKNOWN:
-            return [Check("check_municipality_unknown", None, scope.rule.describe())]
-        if scope.status is ScopeStatus.MATCHES:
-            return [Check("check_municipality", True, scope.rule.describe())]
-        return [Check("check_municipality", False, f"{scope.rule.describe()} / {scope.describe_others()}")]
-
-    def _calibration_check(self) -> list[Check]:
-        """The calibrated value: what it spends within the budget, and what one step more would spend."""
-        found = self.calibrated
-        if found is None:
-            return []
-        following = "-" if found.next_spends is None else format_plain(found.next_spends)
-        detail = (
-            f"{found.path} = {found.value}: {format_plain(found.spends)} <= {format_plain(found.budget)}; "
-            f"+1 step: {following}"
-        )
-        within = found.spends <= found.budget and (
-            found.next_spends is None or found.next_spends > found.budget
-        )
-        return [Check("check_calibration", within, detail)]
-
-    def _pot_checks(self) -> list[Check]:
-        """Per pot, its arithmetic in plain decimals, in order when it adds up: for a shared pot
-        ``pot - paid first = pool; shared + not allocated``, the steps by largest remainder; for a
-        ceiling ``ceiling; before -> after`` (after = ceiling where it was reached); for a levy
-        ``amount; levied``."""
-        checks = []
-        for pot in self.pots:
-            column = self.column_total(pot.name)
-            unallocated = int(pot.unallocated[0])
-            amount = int(pot.amount[0])
-            steps = f"{int(pot.by_remainder.sum())} x {format_plain(int(pot.step[0]))}"
-            name = pot.rule.label or pot.name
-            if pot.rule.kind is PotKind.LEVY:
-                ok = -column + unallocated == amount
-                detail = f"{name}: {format_plain(amount)}; {format_plain(-column)}; {steps}"
-            elif pot.rule.kind is PotKind.CEILING:
-                before = int(sum(int(value) for value in pot.numerators))
-                after = before + column
-                ok = after + unallocated == min(amount, before)
-                detail = f"{name}: {format_plain(amount)}; {format_plain(before)} -> {format_plain(after)}"
-                detail += f"; {steps}"
-            else:
-                pool = int(pot.pool[0])
-                ok = column + unallocated == pool
-                detail = (
-                    f"{name}: {format_plain(amount)} - {format_plain(int(pot.paid_first[0]))} = "
-                    f"{format_plain(pool)}; {format_plain(column)} + {format_plain(unallocated)}; {steps}"
-                )
-            checks.append(Check("check_pot", ok, detail))
-        return checks
-
-    def _sum_of_columns(self) -> int:
-        """The grand total added up column by column: components, adjustments, exception totals."""
-        columns = sum(self.column_total(name) for name in self.part_names)
-        exceptions = checked_sum(self.total.cents[self.total.exception], "the total of the exceptions")
-        return columns + self.column_total("total_adjustment") + exceptions
+        return tuple(allocation_checks(self))
 
     def checks(self) -> list[Check]:
-        """Integrity checks an auditor can recompute: rows, sums, parts, published amounts."""
-        bound = sum(max_abs(cents) for cents in self._part_cents()) + max_abs(self.total.adjustment)
-        check_fits(bound, "the sum of an area's parts")
-        parts = np.sum(self._part_cents(), axis=0, dtype=np.int64) + self.total.adjustment
-        normal = ~self.total.exception
-        mismatched = int(np.count_nonzero(parts[normal] != self.total.cents[normal]))
-        total = Decimal(self.grand_total_cents) / 100
-        result = [
-            self._rows_check(),
-            *self._municipality_check(),
-            Check("check_sum", self._sum_of_columns() == self.grand_total_cents, f"{total:.2f}"),
-            Check("check_parts", mismatched == 0, f"{mismatched}"),
-            *self._pot_checks(),
-            *self._calibration_check(),
-        ]
-        for expectation in self.expectations:
-            result.append(
-                Check(
-                    "check_expected",
-                    {ExpectationStatus.MATCHES: True, ExpectationStatus.DIFFERS: False}.get(
-                        expectation.status
-                    ),
-                    expectation.status.value,
-                )
-            )
-        return result
+        """The checks sheet's lines, each comparing two computations (budgetcalc.checks): rows, column
+        and grand totals, each area's parts and its total recomputed from its derivation, pots,
+        calibration, published amounts."""
+        return list(self._checks)

@@ -295,6 +295,13 @@ class Deriver:
         return Excepted(part, cents, reasons, path=path, line=self._line(path))
 
     def steps(self, position: int) -> list[Step]:
+        """The area's steps, derived once per allocation: the checks and the explanations share them."""
+        known = self.allocation.derived_steps
+        if position not in known:
+            known[position] = tuple(self._derive(position))
+        return list(known[position])
+
+    def _derive(self, position: int) -> list[Step]:
         total = self.allocation.total
         if total.exception[position]:
             return [self._excepted("total", position, None, int(total.cents[position]))]

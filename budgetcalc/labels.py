@@ -150,7 +150,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Elke ingelezen rij staat in de verdeling of is gemeld (gelezen = verdeeld + weggelaten)",
         "Every row read is in the allocation or reported (read = allocated + left out)",
     ),
-    "check_sum": ("Som van de gebieden is gelijk aan het totaal", "Sum over areas equals the total"),
+    "check_sum": (
+        "Eindtotaal is de som van de kolomtotalen",
+        "Grand total is the sum of the column totals",
+    ),
     "check_parts": (
         "Totaal per gebied is de som van de onderdelen",
         "Each area's total is the sum of its parts",
@@ -174,6 +177,93 @@ _LABELS: dict[str, tuple[str, str]] = {
         "of afdracht; afgedragen), stappen naar grootste rest",
         "Pot adds up (pot - paid first = to share; shared + not allocated; or ceiling; before -> after; "
         "or levy; levied), steps by largest remainder",
+    ),
+    "check_column": (
+        "Kolomtotaal is de som van de cellen erboven",
+        "Column total is the sum of the cells above it",
+    ),
+    "check_derivation": (
+        "Totaal per gebied opnieuw berekend uit de regels en de invoer (exact, los van de rekenkern)",
+        "Each area's total recomputed from the rules and the input (exact, apart from the engine)",
+    ),
+    "check_readback": (
+        "Rapport teruggelezen uit het geschreven bestand",
+        "Report read back from the written file",
+    ),
+    "detail_rows": (
+        "{read} rijen gelezen = {areas} gebieden in de verdeling + {left_out} weggelaten (gemeld)",
+        "{read} rows read = {areas} areas in the allocation + {left_out} left out (reported)",
+    ),
+    "detail_column": (
+        "som van de {count} cellen zoals geschreven: {cells}; totaalregel: {total}",
+        "sum of the {count} cells as written: {cells}; total row: {total}",
+    ),
+    "detail_sum": (
+        "onderdelen {parts} + correctie op totaal {adjustment} + totalen vastgesteld bij uitzondering "
+        "{exceptions} = {sum}; eindtotaal in de totaalregel: {total}",
+        "parts {parts} + total adjustment {adjustment} + totals set by exceptions {exceptions} = {sum}; "
+        "grand total in the total row: {total}",
+    ),
+    "detail_parts": (
+        "{areas} gebieden: onderdelen zoals geschreven opgeteld en vergeleken met hun totaal; {differ} "
+        "wijken af",
+        "{areas} areas: parts as written added up and compared with their total; {differ} differ",
+    ),
+    "detail_parts_first": (
+        "{areas} gebieden: onderdelen zoals geschreven opgeteld en vergeleken met hun totaal; {differ} "
+        "wijken "
+        "af, het eerste: {area}: som van de onderdelen {left}, totaal {right}",
+        "{areas} areas: parts as written added up and compared with their total; {differ} differ, the "
+        "first: {area}: sum of the parts {left}, total {right}",
+    ),
+    "detail_derivation": (
+        "{areas} gebieden: elke term uit de waarde in het regelbestand en de telling van het gebied, "
+        "afronding, minimum en maximum opnieuw toegepast, vergeleken met het berekende totaal; {differ} "
+        "wijken af",
+        "{areas} areas: every term from the rule file's value and the area's count, rounding, minimum and "
+        "maximum applied again, compared with the computed total; {differ} differ",
+    ),
+    "detail_derivation_first": (
+        "{areas} gebieden opnieuw berekend uit regels en invoer en vergeleken met het berekende totaal; "
+        "{differ} wijken af, het eerste: {area}: opnieuw berekend {left}, berekend {right}",
+        "{areas} areas recomputed from the rules and the input and compared with the computed total; "
+        "{differ} differ, the first: {area}: recomputed {left}, computed {right}",
+    ),
+    "detail_pot_share": (
+        "pot {amount} (regelbestand) - eerst betaald {paid} = te verdelen {pool}; verdeeld (som van de "
+        "kolom) "
+        "{shared} + niet verdeeld {unallocated} = {sum}",
+        "pot {amount} (rule file) - paid first {paid} = to share {pool}; shared (sum of the column) "
+        "{shared} + "
+        "not allocated {unallocated} = {sum}",
+    ),
+    "detail_pot_ceiling": (
+        "plafond {amount} (regelbestand); onderdelen vóór het plafond {before} + kolom {column} = na het "
+        "plafond {after}, hooguit het plafond",
+        "ceiling {amount} (rule file); components before the ceiling {before} + column {column} = after the "
+        "ceiling {after}, at most the ceiling",
+    ),
+    "detail_pot_levy": (
+        "afdracht {amount} (regelbestand); afgedragen (som van de kolom) {levied} + niet verdeeld "
+        "{unallocated}",
+        "levy {amount} (rule file); levied (sum of the column) {levied} + not allocated {unallocated}",
+    ),
+    "detail_calibration": (
+        "{path} = {value}: besteedt {spends} (eindtotaal van dit rapport: {total}), binnen het budget "
+        "{budget}; een stap meer besteedt {next}",
+        "{path} = {value}: spends {spends} (grand total of this report: {total}), within the budget "
+        "{budget}; "
+        "one step more spends {next}",
+    ),
+    "detail_expected": (
+        "{status}: gepubliceerd {expected}, in dit rapport {found}{source}",
+        "{status}: published {expected}, in this report {found}{source}",
+    ),
+    "detail_readback": (
+        "{cells} cellen van de bladen {sheets} uit het geschreven bestand gelezen en cel voor cel vergeleken "
+        "met wat bedoeld was: alle gelijk (anders was dit rapport niet geschreven)",
+        "{cells} cells of the sheets {sheets} read from the written file and compared cell by cell with what "
+        "was meant: all equal (else this report would not have been written)",
     ),
     "input_warning": ("Invoer", "Input"),
     # explanation phrases

@@ -350,7 +350,8 @@ def test_the_checks_sheet_shows_a_negative_grand_total_with_its_sign() -> None:
         io.BytesIO(render_report(allocation_of(VILLAGES, SIGN_TYPO), ReportFormat.XLSX))
     )
     details = {row[0].value: row[2].value for row in book["Controles"].iter_rows(min_row=2)}
-    assert details["Som van de gebieden is gelijk aan het totaal"] == "-3981.00"  # -7,500 + 3,519
+    grand_total = details["Eindtotaal is de som van de kolomtotalen"]
+    assert grand_total.endswith("eindtotaal in de totaalregel: -€\u00a03.981,00")  # -7,500 + 3,519
     summary = book["Samenvatting"]
     largest = next(row for row in summary.iter_rows() if row[0].value == "Hoogste bedrag")
     assert largest[2].value == "Baflo"

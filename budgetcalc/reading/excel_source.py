@@ -44,27 +44,47 @@ def read_excel_grid(path: Path, sheet: str | None) -> tuple[Grid, str, list[Merg
     The sheet is ``sheet`` (hidden or not), by default the first visible worksheet: a hidden sheet
     (often last year's figures, kept out of sight) is never read unless asked for by name.
     """
+    grids, name = _read_sheets(path, [sheet] if sheet is not None else None)
+    grid, merged = grids[name]
+    return grid, name, merged
+
+
+def read_excel_grids(path: Path, sheets: Sequence[str]) -> dict[str, Grid]:
+    """Several sheets by name, each read as :func:`read_excel_grid` reads one; the workbook is checked
+    and opened once."""
+    grids, _ = _read_sheets(path, list(sheets))
+    return {name: grid for name, (grid, _) in grids.items()}
+
+
+def _read_sheets(
+    path: Path, sheets: list[str] | None
+) -> tuple[dict[str, tuple[Grid, list[MergedRange]]], str]:
+    """The sheets named (None: the first visible one), and the name of the last read."""
     extents = check_workbook_file(path)
     from python_calamine import CalamineWorkbook
 
+    grids: dict[str, tuple[Grid, list[MergedRange]]] = {}
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
-        if sheet is not None and sheet not in names:
-            raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(names)})", file=path)
-        name = sheet if sheet is not None else _first_visible(workbook, names)
-        check_sheet(path, name, extents)
-        worksheet = workbook.get_sheet_by_name(name)
-        cells: list[list[object]] = [list(row) for row in worksheet.to_python(skip_empty_area=False)]
-        _check_text_cells(cells, path, name)
-        merged = worksheet.merged_cell_ranges or []
+        for sheet in sheets or []:
+            if sheet not in names:
+                raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(names)})", file=path)
+        name = ""
+        for name in sheets if sheets is not None else [_first_visible(workbook, names)]:
+            check_sheet(path, name, extents)
+            worksheet = workbook.get_sheet_by_name(name)
+            cells: list[list[object]] = [list(row) for row in worksheet.to_python(skip_empty_area=False)]
+            _check_text_cells(cells, path, name)
+            merged = worksheet.merged_cell_ranges or []
+            grids[name] = ([(number, row) for number, row in enumerate(cells, start=1)], list(merged))
     except InputError:
         raise
     except OSError as error:
         raise damaged_or_unreadable(error, path) from None
     except Exception as error:  # calamine raises its own error types for damaged files
         raise damaged(error, path) from None
-    return [(number, row) for number, row in enumerate(cells, start=1)], name, list(merged)
+    return grids, name
 
 
 def _check_text_cells(cells: list[list[object]], path: Path, sheet: str) -> None:

@@ -12,6 +12,7 @@ get a row height for their number of lines: not every spreadsheet program sizes 
 from __future__ import annotations
 
 import datetime
+import functools
 import gc
 import io
 import re
@@ -29,9 +30,10 @@ from budgetcalc.allocation import Allocation
 from budgetcalc.errors import OutputError
 from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang, label
-from budgetcalc.money import cents_to_decimal
+from budgetcalc.money import cents_to_decimal, format_number
 from budgetcalc.report.formulas import Column, ParameterRow, input_sheet, reperformance
 from budgetcalc.report.provenance_sheet import provenance_rows
+from budgetcalc.report.readback import MeantReport, MeantSheet, meant_report, read_back
 from budgetcalc.report.rule_rows import rule_rows
 from budgetcalc.report.sanitize import area_text_error, neutralise
 from budgetcalc.report.sheet_rows import MAX_TEXT, fits_in_cell, text_length
@@ -130,11 +132,12 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
         }
     )
     styles = _Styles(workbook, lang)
+    meant = meant_report(allocation, lang, HIDDEN)  # what the file must read back as
     for key, write in (
         ("sheet_summary", _summary_sheet),
         ("sheet_allocation", _allocation_sheet),
         ("sheet_rules", _rules_sheet),
-        ("sheet_checks", _checks_sheet),
+        ("sheet_checks", functools.partial(_checks_sheet, meant=meant)),
     ):
         worksheet = workbook.add_worksheet(label(key, lang))
         _print_setup(worksheet, lang)
@@ -144,7 +147,9 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
         provenance = workbook.add_worksheet(label("sheet_provenance", lang))
         _provenance_sheet(provenance, styles, allocation, (input_sheet_name, input_keys), lang)
     workbook.close()
-    return output.getvalue()
+    data = output.getvalue()
+    read_back(data, meant)  # an OutputError, and no report, unless every meant cell reads back
+    return data
 
 
 class _Styles:
@@ -427,40 +432,44 @@ def _rules_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: 
         _fit_row(worksheet, row, lines)
 
 
-def _checks_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
+def _checks_sheet(
+    worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang, *, meant: MeantReport
+) -> None:
+    """Each check (what was compared with what, both figures), the read-back of the report, then the
+    warnings; its lines join ``meant``, so the read-back compares them too."""
     widths = [60, 16, 90]
-    _table(worksheet, styles, [label(key, lang) for key in ("check", "result", "detail")], widths)
-    lines: list[tuple[str, str, Any, str, bool]] = []
-    expectations = iter(allocation.expectations)
-    for check in allocation.checks():
-        detail = check.detail
-        name = label(check.key, lang)
-        if check.key == "check_expected":
-            result = next(expectations)
-            expected = result.expectation
-            what = (expected.area or label("all_areas", lang)) + (
-                f" / {expected.component}" if expected.component else ""
-            )
-            name = f"{name}: {what}"
-            actual = "–" if result.actual_cents is None else str(cents_to_decimal(result.actual_cents))
-            detail = (
-                f"{label(result.status.value, lang)}: {cents_to_decimal(result.expected_cents)}"
-                f" / {actual}" + (f" ({expected.source})" if expected.source else "")
-            )
+    titles = [label(key, lang) for key in ("check", "result", "detail")]
+    _table(worksheet, styles, titles, widths)
+    lines: list[tuple[str, str, Any, str]] = []
+    checks = allocation.checks()
+    for check in checks:
+        about = check.about(lang)
+        name = label(check.key, lang) + (f": {about}" if about else "")
         verdict = {True: "ok", False: "not_ok", None: "not_compared"}[check.ok]
         style = styles.alarm if check.ok is False else styles.text
-        lines.append((name, label(verdict, lang), style, detail, check.key != "check_expected"))
-    for notice in allocation.notices:
-        alarm = ALARMING_NOTICES.get(notice.key)
-        name, style = (
-            (label(alarm, lang), styles.alarm) if alarm else (label("input_warning", lang), styles.attention)
+        lines.append((name, label(verdict, lang), style, check.text(lang)))
+    notices = [
+        (
+            (label(ALARMING_NOTICES[notice.key], lang), styles.alarm)
+            if notice.key in ALARMING_NOTICES
+            else (label("input_warning", lang), styles.attention),
+            notice.text(lang),
         )
-        lines.append((name, label("warning", lang), style, notice.text(lang), False))
-    for row, (name, verdict, verdict_style, detail, own) in enumerate(lines, start=1):
+        for notice in allocation.notices
+    ]
+    sheet = meant.sheets.setdefault(worksheet.name, MeantSheet())
+    cells = meant.cells + 3 * (len(lines) + len(notices) + 2)  # and the header and read-back lines
+    sheets = ", ".join(meant.sheets)
+    readback = label("detail_readback", lang).format(cells=format_number(cells, lang), sheets=sheets)
+    lines.append((label("check_readback", lang), label("ok", lang), styles.text, readback))
+    lines += [(name, label("warning", lang), style, text) for (name, style), text in notices]
+    sheet.rows[0] = list(titles)
+    for row, (name, verdict, verdict_style, detail) in enumerate(lines, start=1):
         _text(worksheet, row, 0, name, styles.wrap)
         _text(worksheet, row, 1, verdict, verdict_style)
-        _text(worksheet, row, 2, detail, styles.wrap, own=own)
+        _text(worksheet, row, 2, detail, styles.wrap)
         _fit_row(worksheet, row, max(_lines(name, widths[0]), _lines(detail, widths[2])))
+        sheet.rows[row] = [neutralise(name), verdict, neutralise(detail)]
 
 
 REPERFORM_MAX_AREAS = 2_000
