@@ -2,21 +2,18 @@
 
 What was meant comes from the allocation, not from the code that writes the cells: the allocation
 sheet's codes, names, kinds, counts and amounts (and its total row), the summary's figures by their
-labels, and the checks sheet's lines as the checks made them. The file is read with budgetcalc's own
-hardened reader (:func:`budgetcalc.reading.excel_source.read_excel_grids`), as any population workbook
-is. A difference is an :class:`OutputError` before anything is written: no report then.
+labels, and the checks sheet's lines as the checks made them. The bytes are read with calamine, the
+reader of every population workbook, from memory. A difference is an :class:`OutputError` before
+anything is written: no report then.
 """
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from budgetcalc.allocation import Allocation
-from budgetcalc.errors import BudgetcalcError, OutputError
+from budgetcalc.errors import OutputError
 from budgetcalc.labels import Lang, label
-from budgetcalc.reading.excel_source import read_excel_grids
 from budgetcalc.reading.workbook_safety import column_letters
 from budgetcalc.report.sanitize import neutralise
 
@@ -93,15 +90,28 @@ def _allocation(allocation: Allocation, lang: Lang, hidden: str) -> MeantSheet:
 def read_back(data: bytes, meant: MeantReport) -> None:
     """Read the report ``data`` back and compare every meant cell; an OutputError naming the first
     cell that differs (or why the file cannot be read), else nothing."""
-    with tempfile.TemporaryDirectory(prefix="budgetcalc-readback-") as folder:
-        path = Path(folder) / "report.xlsx"
-        path.write_bytes(data)
-        try:
-            grids = read_excel_grids(path, list(meant.sheets))
-        except BudgetcalcError as error:
-            raise OutputError(f"the report does not read back ({error}); it was not written") from None
+    grids = _read_sheets(data, list(meant.sheets))
     for sheet, cells in meant.sheets.items():
-        _compare(sheet, dict(grids[sheet]), cells)
+        _compare(sheet, grids[sheet], cells)
+
+
+def _read_sheets(data: bytes, sheets: list[str]) -> dict[str, dict[int, list[object]]]:
+    """The sheets of the workbook ``data`` as calamine, the reader of every population workbook, reads
+    them: rows by their number. The bytes are the program's own, so the checks a file from elsewhere
+    passes first (XML attacks, sizes) are not repeated, and nothing touches the disk."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grids: dict[str, dict[int, list[object]]] = {}
+        for sheet in sheets:
+            rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            grids[sheet] = {number: list(row) for number, row in enumerate(rows, start=1)}
+        return grids
+    except Exception as error:  # calamine raises its own error types
+        raise OutputError(f"the report does not read back ({error}); it was not written") from None
 
 
 def _compare(sheet: str, grid: dict[int, list[object]], meant: MeantSheet) -> None:

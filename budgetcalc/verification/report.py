@@ -217,7 +217,7 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
     options) and input sheet (the population as read), and compare the allocation sheet's cells as they
     are now; with ``rules``, against that rule file."""
     from budgetcalc.labels import label
-    from budgetcalc.reading.excel_source import read_excel_grid
+    from budgetcalc.reading.excel_source import read_excel_grid, read_excel_grids
     from budgetcalc.report.provenance_sheet import read_provenance_sheet
 
     path = Path(path)
@@ -239,8 +239,9 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
     for needed in (allocation_sheet, input_name):
         if needed not in names:
             raise InputError(f"the report has no sheet '{needed}' to verify", file=path)
-    rows = [row for _, row in read_excel_grid(path, allocation_sheet)[0]]
-    inputs = [row for _, row in read_excel_grid(path, input_name)[0]][1:]
+    grids = read_excel_grids(path, sorted({allocation_sheet, input_name}))  # one check, one opening
+    rows = [row for _, row in grids[allocation_sheet]]
+    inputs = [row for _, row in grids[input_name]][1:]
     if input_name == allocation_sheet:
         inputs = inputs[:-1]  # the allocation sheet ends in its total row
     try:
