@@ -159,18 +159,21 @@ class Allocation:
                 frame[column] = pd.Series(amounts, index=frame.index, dtype=object)
         return frame
 
-    def brackets(self) -> list[str]:
-        """Per area, the staffel brackets used, e.g. ``Basisbedrag [500, 5000)`` (by component label)."""
+    def brackets(self, lang: Lang = "nl") -> list[str]:
+        """Per area, the staffel brackets used, in words, e.g. ``Basisbedrag: 500 tot 5.000 inwoners``
+        (by component label; the bracket's own label where the rule file gives one)."""
+        from budgetcalc.wording import bracket_text
+
         staffels = [
             (
                 component.bracket.tolist(),
                 [
-                    f"{component.rule.label or component.name} {b.describe()}"
-                    for b in component.rule.staffel.brackets
+                    f"{component.rule.label or component.name}: {bracket_text(b, staffel.per, lang)}"
+                    for b in staffel.brackets
                 ],
             )
             for component in self.components
-            if component.rule.staffel is not None
+            if (staffel := component.rule.staffel) is not None
         ]
         return [
             "; ".join(names[index[position]] for index, names in staffels if index[position] != NO_BRACKET)

@@ -32,7 +32,8 @@ from budgetcalc.derivation import (
 from budgetcalc.labels import Lang, label, unit_label
 from budgetcalc.money import RoundingMode, decimal_to_cents, format_euro, format_number
 from budgetcalc.ruleset.amount import Amount
-from budgetcalc.ruleset.model import Bracket, PotKind, Rounding, ShareBy
+from budgetcalc.ruleset.model import Bracket, Condition, PotKind, Rounding, ShareBy
+from budgetcalc.wording import bracket_text, condition_text
 
 if TYPE_CHECKING:
     from budgetcalc.allocation import Allocation
@@ -132,7 +133,8 @@ class AreaExplainer:
             return f"{label('exception', lang)}: {format_euro(step.cents, lang)} ({'; '.join(step.reasons)})"
         if isinstance(step, NotApplicable | TakesNoPart):
             key = "not_applicable" if isinstance(step, NotApplicable) else "takes_no_part"
-            only = f" ({label('only_for', lang)} {step.condition})" if step.condition else ""
+            condition = self._condition_of(step.part)
+            only = f" ({label('only_for', lang)} {condition_text(condition, lang)})" if condition else ""
             return label(key, lang) + only
         if isinstance(step, PotShare):
             return self._pot_share(step)
@@ -150,11 +152,16 @@ class AreaExplainer:
             text = f"{count} {label('falls_in', lang)} {text}"
         condition = self._bracket_rule(part, step).applies_to
         if condition is not None:
-            text += f" ({label('only_for', lang)} {condition.describe()})"
+            text += f" ({label('only_for', lang)} {condition_text(condition, lang)})"
         if step.rate is not None and step.base is not None:
             amount = (step.fixed or Decimal(0)) + step.rate * step.base
             text += f" = {format_euro(amount, lang)}"
         return text
+
+    def _condition_of(self, part: str) -> Condition | None:
+        """The condition that decides whether an area takes part in a component or pot."""
+        rule = self.ruleset.components.get(part) or self.ruleset.pots.get(part)
+        return rule.applies_to if rule is not None else None
 
     def _bracket_rule(self, part: str, step: BracketTerm) -> Bracket:
         staffel = self.ruleset.components[part].staffel
@@ -180,9 +187,7 @@ class AreaExplainer:
             staffel = self.ruleset.components[part].staffel
             assert staffel is not None
             bracket = staffel.brackets[step.bracket]
-            text = f"{label('staffel', lang)} {bracket.describe()}"
-            if bracket.label:
-                text += f" ({bracket.label})"
+            text = f"{label('staffel', lang)} {bracket_text(bracket, staffel.per, lang)}"
             if bracket.fixed is not None:
                 text += f": {format_euro(bracket.fixed.value, lang)}"
             rate = None

@@ -72,7 +72,7 @@ def test_text_walks_through_the_area_step_by_step() -> None:
     digest = hashlib.sha256(RULES.read_bytes()).hexdigest()
     pot = rule_line("pots.leefbaarheid_oost", "amount")
     condition = rule_line("components.windparkfonds_west.applies_to", "codes")
-    west = "codes = WK017107, WK017108, WK017109, WK017110, WK017111"
+    west = "de gebieden WK017107, WK017108, WK017109, WK017110 of WK017111"
     assert result.stdout.splitlines() == [
         "Gebied: WK017103 Wijk 03 Luttelgeest (wijk)",
         f"Invoer: {BUNDLED}, rij {file_row('WK017103', BUNDLED)}: inwoners 2.460",

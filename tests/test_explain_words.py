@@ -136,14 +136,14 @@ rate_applies_to = "all"
     [
         (
             "nl",
-            "Basisbedrag: staffel [0, 1000): € 2.000,00",
-            # 2,050 is in [1000, ∞): 6,000 + 1.25 x 2,050 = 6,000 + 2,562.50 = 8,562.50
-            "Basisbedrag: staffel [1000, ∞): € 6.000,00 + € 1,25 × 2.050 inwoners = € 8.562,50",
+            "Basisbedrag: staffel tot 1.000 inwoners: € 2.000,00",
+            # 2,050 is in "from 1,000" (from = 1000, no upper bound): 6,000 + 1.25 x 2,050 = 6,000 + 2,562.50 = 8,562.50
+            "Basisbedrag: staffel vanaf 1.000 inwoners: € 6.000,00 + € 1,25 × 2.050 inwoners = € 8.562,50",
         ),
         (
             "en",
-            "Basisbedrag: bracket [0, 1000): €2,000.00",
-            "Basisbedrag: bracket [1000, ∞): €6,000.00 + €1.25 × 2,050 inhabitants = €8,562.50",
+            "Basisbedrag: bracket under 1,000 inhabitants: €2,000.00",
+            "Basisbedrag: bracket from 1,000 inhabitants: €6,000.00 + €1.25 × 2,050 inhabitants = €8,562.50",
         ),
     ],
 )
@@ -156,8 +156,8 @@ def test_a_bracket_term(lang: Lang, small: str, large: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "why"),
     [
-        ("nl", "  999 inwoners valt in staffel [0, 1000): € 2.000,00"),
-        ("en", "  999 inhabitants falls in bracket [0, 1000): €2,000.00"),
+        ("nl", "  999 inwoners valt in staffel tot 1.000 inwoners: € 2.000,00"),
+        ("en", "  999 inhabitants falls in bracket under 1,000 inhabitants: €2,000.00"),
     ],
 )
 def test_step_by_step_the_bracket_says_why_the_area_falls_in_it(lang: Lang, why: str) -> None:
@@ -175,10 +175,10 @@ def test_the_xlsx_bracket_column_names_the_bracket_and_its_bounds() -> None:
     header = list(rows[0])
     by_code = {row[0]: row for row in rows[1:3]}
     bracket, explanation = header.index("Staffel"), header.index("Toelichting")
-    assert by_code["D01"][bracket] == "Basisbedrag [0, 1000)"
-    assert by_code["D02"][bracket] == "Basisbedrag [1000, ∞)"
+    assert by_code["D01"][bracket] == "Basisbedrag: tot 1.000 inwoners"
+    assert by_code["D02"][bracket] == "Basisbedrag: vanaf 1.000 inwoners"
     assert by_code["D02"][explanation] == (
-        "Basisbedrag: staffel [1000, ∞): € 6.000,00 + € 1,25 × 2.050 inwoners = € 8.562,50"
+        "Basisbedrag: staffel vanaf 1.000 inwoners: € 6.000,00 + € 1,25 × 2.050 inwoners = € 8.562,50"
     )
 
 
@@ -205,12 +205,12 @@ rate_applies_to = "part_above_lower_bound"
         # 1,500 inhabitants: the rate counts the 500 above 1,000: 5,000 + 2 x 500 = 6,000
         (
             "nl",
-            "Basisbedrag: staffel [1000, ∞): € 5.000,00 + € 2,00 × 500 inwoners (deel boven "
+            "Basisbedrag: staffel vanaf 1.000 inwoners: € 5.000,00 + € 2,00 × 500 inwoners (deel boven "
             "1.000) = € 6.000,00",
         ),
         (
             "en",
-            "Basisbedrag: bracket [1000, ∞): €5,000.00 + €2.00 × 500 inhabitants (part above "
+            "Basisbedrag: bracket from 1,000 inhabitants: €5,000.00 + €2.00 × 500 inhabitants (part above "
             "1,000) = €6,000.00",
         ),
     ],
@@ -359,13 +359,13 @@ applies_to = { kind = "dorp" }
     [
         (
             "nl",
-            "Dorpsbudget: niet van toepassing (alleen voor kind = dorp)",
-            "Dorpenpot: doet niet mee (alleen voor kind = dorp)",
+            "Dorpsbudget: niet van toepassing (alleen voor soort dorp)",
+            "Dorpenpot: doet niet mee (alleen voor soort dorp)",
         ),
         (
             "en",
-            "Dorpsbudget: not applicable (only for kind = dorp)",
-            "Dorpenpot: takes no part (only for kind = dorp)",
+            "Dorpsbudget: not applicable (only for kind dorp)",
+            "Dorpenpot: takes no part (only for kind dorp)",
         ),
     ],
 )

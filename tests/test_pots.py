@@ -325,8 +325,8 @@ def test_an_area_left_out_of_a_pot_is_told_why() -> None:
         people([100, 200], kind=["dorp", "wijk"]),
         rules(pot('amount = 1000\nshare_by = "equal"\napplies_to = { kind = "dorp" }\n')),
     )
-    assert allocation.explain("D02")[-1].endswith("doet niet mee (alleen voor kind = dorp)")
-    assert allocation.explain("D02", "en")[-1].endswith("takes no part (only for kind = dorp)")
+    assert allocation.explain("D02")[-1].endswith("doet niet mee (alleen voor soort dorp)")
+    assert allocation.explain("D02", "en")[-1].endswith("takes no part (only for kind dorp)")
 
 
 def test_the_json_report_of_a_pot_shared_by_keys_is_written() -> None:

@@ -36,7 +36,7 @@ class AreaDocuments:
         self.columns = allocation.amount_columns
         self.cents = {column: allocation.cents(column).tolist() for column in self.columns}
         self.overridden = allocation.total.exception.tolist()
-        self.brackets = allocation.brackets()
+        self.brackets = allocation.brackets(lang)
 
     def area(self, position: int) -> dict[str, Any]:
         """One area: who it is, the values read for it, its amounts, its bracket, its explanation (one

@@ -350,7 +350,7 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
     titles += [allocation.column_title(column, lang) for column in columns]
     titles += [label("bracket", lang), label("explanation", lang)]
     areas = allocation.areas
-    brackets = allocation.brackets()
+    brackets = allocation.brackets(lang)
     bracket_column = 4 + len(columns)
     widths = [
         _fitting([area[0] for area in areas], titles[0], 10, 16),
