@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from budgetcalc import Allocation, allocate
 from budgetcalc.errors import OutputError
+from budgetcalc.labels import Lang
 from budgetcalc.population import Population
 from budgetcalc.report import ReportFormat, render_report
 from cli import run
@@ -183,8 +184,8 @@ def population(rows: list[tuple[str, str, int]]) -> Population:
     return validated
 
 
-def excel_csv(allocation: Allocation, lang: str = "nl") -> bytes:
-    return render_report(allocation, ReportFormat.CSV, lang, excel=True)  # type: ignore[arg-type]
+def excel_csv(allocation: Allocation, lang: Lang = "nl") -> bytes:
+    return render_report(allocation, ReportFormat.CSV, lang, excel=True)
 
 
 def test_hostile_names_stay_text_in_their_own_field() -> None:
@@ -258,6 +259,14 @@ def test_a_hostile_label_in_the_rule_file_is_neutralised_too() -> None:
     )
     header = excel_open(excel_csv(allocation))[0]
     assert header == ["Gebiedscode", "Naam", "Soort", "Inwoners", "'=1+1; basis", "Totaal"]
+
+
+def test_a_line_break_in_a_label_is_refused() -> None:
+    allocation = allocate(
+        population([("D01", "Adorp", 10)]), rules('[components.basis]\nlabel = "Basis\\nbedrag"\nfixed = 1\n')
+    )
+    with pytest.raises(OutputError, match=r"^the column title 'Basis\\nbedrag' has a line break"):
+        excel_csv(allocation)
 
 
 def test_the_components_of_an_exception_area_are_empty() -> None:
