@@ -131,6 +131,12 @@ AllowOtherOption = Annotated[
         help="Apply the rules to areas of another municipality than the rule file's, on purpose.",
     ),
 ]
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel", help="CSV for Dutch Excel: ';', decimal commas, UTF-8 with BOM, headers in --lang."
+    ),
+]
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a value: PATH=VALUE (see 'budgetcalc params'). Repeatable."),
@@ -178,6 +184,7 @@ def allocate(
         Format | None, typer.Option("--format", "-f", help="Report format; default from --output, else xlsx.")
     ] = None,
     lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.nl,
+    excel: ExcelOption = False,
     kind: KindOption = None,
     sheet: SheetOption = None,
     level: LevelOption = None,
@@ -193,14 +200,17 @@ def allocate(
     from budgetcalc import allocate as run_allocation
     from budgetcalc.errors import OutputError
     from budgetcalc.inputs import read_inputs
-    from budgetcalc.report import ReportFormat, check_target, write_report
+    from budgetcalc.report import EXCEL_ONLY_CSV, ReportFormat, check_target, write_report
 
     def run() -> None:
         inputs = [population, rules, *([columns] if columns else [])]
-        target = output or Path(f"{rules.stem}.{(report_format or Format.xlsx).value}")
+        wanted = report_format or (Format.csv if excel and output is None else None)
+        target = output or Path(f"{rules.stem}.{(wanted or Format.xlsx).value}")
         # First what the target is (an input, a device, a folder), whatever its name; then its name.
         check_target(target, force=True, protected=inputs)
-        chosen = _choose_format(output, report_format)
+        chosen = _choose_format(output, wanted)
+        if excel and chosen != Format.csv.value:
+            raise OutputError(EXCEL_ONLY_CSV, file=output)
         if output is not None and output.suffix.lower() != f".{chosen}":
             raise OutputError(f"the file name does not end in .{chosen}", file=output)
         check_target(target, force=force, protected=inputs)
@@ -210,7 +220,9 @@ def allocate(
         ruleset, people, record = read_inputs(population, rules, options, overrides or ())
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
         result = dataclasses.replace(result, provenance=record)
-        write_report(result, target, ReportFormat(chosen), lang.value, force=force, protected=inputs)
+        write_report(
+            result, target, ReportFormat(chosen), lang.value, force=force, protected=inputs, excel=excel
+        )
         _print_summary(result, lang.value)
         _say(("Rapport geschreven: " if lang is Language.nl else "Report written: ") + str(target))
 
@@ -385,6 +397,7 @@ def compare(
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the comparison as a .png.")] = None,
+    excel: ExcelOption = False,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
@@ -394,12 +407,14 @@ def compare(
     from budgetcalc.cli_summary import comparison_lines
     from budgetcalc.errors import OutputError, RuleError
     from budgetcalc.inputs import read_inputs
-    from budgetcalc.report import check_target, write_atomically
+    from budgetcalc.report import EXCEL_ONLY_CSV, check_target, write_atomically
     from budgetcalc.scenarios import compare_areas, load_scenario, summary, table_csv
 
     def run() -> None:
         inputs = [population, rules, *scenario, *([columns] if columns else [])]
         _check_plot(plot, force, inputs)
+        if excel and (output is None or output.suffix.lower() != ".csv"):
+            raise OutputError(EXCEL_ONLY_CSV, file=output)
         if output is not None:
             check_target(output, force=force, protected=inputs)
             if output.suffix.lower() not in (".csv", ".xlsx"):
@@ -441,7 +456,7 @@ def compare(
                 counts = [int(count) for count in people.frame["inhabitants"]]
                 data = render_comparison_xlsx(frame, counts, loaded, base.name, lang.value, limit)
             else:
-                data = table_csv(frame)
+                data = table_csv(frame, lang.value, excel=excel)
             write_atomically(output, data, force=force)
             _say(f"Report written: {output}")
         if plot is not None:
@@ -472,6 +487,7 @@ def sweep(
     ] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the totals as a .png.")] = None,
     lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.nl,
+    excel: ExcelOption = False,
     kind: KindOption = None,
     sheet: SheetOption = None,
     level: LevelOption = None,
@@ -487,7 +503,7 @@ def sweep(
     largest amount, how many areas lose against the rule file and by how much at most."""
     from budgetcalc.errors import OutputError, RuleError
     from budgetcalc.inputs import read_inputs
-    from budgetcalc.report import check_target, write_atomically
+    from budgetcalc.report import EXCEL_ONLY_CSV, check_target, write_atomically
     from budgetcalc.scenarios import parse_range, table_csv
     from budgetcalc.scenarios import sweep as run_sweep
     from budgetcalc.scope import require_scope
@@ -496,6 +512,9 @@ def sweep(
     def run() -> None:
         inputs = [population, rules, *([columns] if columns else [])]
         _check_plot(plot, force, inputs)
+        written = [target for target in (output, per_area) if target is not None]
+        if excel and (not written or written[0].suffix.lower() != ".csv"):
+            raise OutputError(EXCEL_ONLY_CSV, file=output)
         for target, suffixes in ((output, (".csv", ".xlsx")), (per_area, (".csv",))):
             if target is not None:
                 check_target(target, force=force, protected=inputs)
@@ -537,7 +556,7 @@ def sweep(
                     lang.value,
                 )
             else:
-                data = table_csv(rows)
+                data = table_csv(rows, lang.value, excel=excel)
             write_atomically(output, data, force=force)
             _say(f"Report written: {output}")
         if plot is not None:
@@ -546,7 +565,7 @@ def sweep(
             write_atomically(plot, plot_sweep(rows, [path for path, _ in grid], lang.value), force=force)
             _say(f"Picture written: {plot}")
         if per_area is not None and matrix is not None:
-            write_atomically(per_area, table_csv(matrix), force=force)
+            write_atomically(per_area, table_csv(matrix, lang.value, excel=excel), force=force)
             _say(f"Report written: {per_area}")
 
     _user_errors(run)

@@ -340,6 +340,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "area_missing": ("gebied niet in bevolkingsbestand", "area not in population"),
     "all_areas": ("alle gebieden samen", "all areas together"),
     "other_count": ("ander aantal inwoners, niet vergeleken", "other inhabitant count, not compared"),
+    # columns of a comparison or sweep table (the CSV for Excel)
+    "percent": ("verschil in %", "difference in %"),
 }
 
 
@@ -361,3 +363,20 @@ def unit_label(column: str, lang: Lang = "nl") -> str:
     """How a count column reads in a sentence: ``inwoners``, ``households``, or the column itself."""
     key = f"unit_{column}"
     return label(key, lang) if key in _LABELS else column
+
+
+def table_column_label(column: str, lang: Lang = "nl") -> str:
+    """A column of a comparison or sweep table in ``lang``: ``base`` is ``Basis``, ``total``
+    ``Totaal``, ``Tarief 2,50: difference`` ``Tarief 2,50: verschil``, ``base_bracket``
+    ``Basis: Staffel``, ``scenario 3`` ``Scenario 3``; a path or a scenario's name stays as it is."""
+    if column in _LABELS:
+        return label(column, lang)
+    if column == "base_bracket":
+        return f"{label('base', lang)}: {label('bracket', lang)}"
+    scenario, separator, part = column.rpartition(": ")
+    if separator and part in ("difference", "percent", "bracket"):
+        return f"{scenario}: {label(part, lang)}"
+    number = column.removeprefix("scenario ")
+    if number != column and number.isdigit():
+        return f"{label('scenario', lang)} {number}"
+    return column

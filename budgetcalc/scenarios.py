@@ -190,25 +190,12 @@ def summary(
     return found
 
 
-def table_csv(frame: pd.DataFrame) -> bytes:
+def table_csv(frame: pd.DataFrame, lang: str = "nl", *, excel: bool = False) -> bytes:
     """A comparison or sweep as CSV (UTF-8, comma): amounts as plain decimals, text neutralised as in
-    reports."""
-    import csv
-    import io
+    reports; with ``excel`` the CSV for Dutch Excel (``;``, decimal commas, headers in ``lang``)."""
+    from budgetcalc.report.csv_report import render_table_csv
 
-    from budgetcalc.report.sanitize import neutralise_separated
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise_separated(str(column)) for column in frame.columns])
-    for row in frame.itertuples(index=False):
-        writer.writerow(
-            [
-                "" if value is None else neutralise_separated(value) if isinstance(value, str) else str(value)
-                for value in row
-            ]
-        )
-    return buffer.getvalue().encode("utf-8")
+    return render_table_csv(frame, "en" if lang == "en" else "nl", excel=excel)
 
 
 def parse_range(option: str) -> tuple[str, list[Decimal]]:
