@@ -137,7 +137,7 @@ rate_applies_to = "all"
         (
             "nl",
             "Basisbedrag: staffel tot 1.000 inwoners: € 2.000,00",
-            # 2,050 is in "from 1,000" (from = 1000, no upper bound): 6,000 + 1.25 x 2,050 = 6,000 + 2,562.50 = 8,562.50
+            # 2,050 is in "from 1,000" (no upper bound): 6,000 + 1.25 x 2,050 = 6,000 + 2,562.50 = 8,562.50
             "Basisbedrag: staffel vanaf 1.000 inwoners: € 6.000,00 + € 1,25 × 2.050 inwoners = € 8.562,50",
         ),
         (
