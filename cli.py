@@ -552,7 +552,7 @@ def sweep(
                     paths,
                     {path: known[path].value for path in paths},
                     ruleset.name,
-                    ruleset.note,
+                    ruleset.description or ruleset.note,
                     lang.value,
                 )
             else:

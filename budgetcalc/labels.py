@@ -32,6 +32,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "staffel_curve": ("Bedrag per gebied tegen inwoners", "Amount per area against inhabitants"),
     "amount": ("Bedrag", "Amount"),
     "sheet_overview": ("Overzicht", "Overview"),
+    "budget_year": ("Begrotingsjaar", "Budget year"),
     "word_from": ("vanaf", "from"),
     "word_more_than": ("meer dan", "more than"),
     "word_below": ("tot", "under"),

@@ -351,7 +351,15 @@ def rules_from_source(
         for text in (f"Scenario: {scenario.name}", scenario.rationale, f"Basis: {base.name}", base.note)
         if text
     )
-    document = {**changed.document(), "name": scenario.name, "note": note[:20_000]}
+    description = "\n\n".join(
+        text for text in (f"Scenario: {scenario.name}", scenario.rationale, base.description) if text
+    )
+    document = {
+        **changed.document(),
+        "name": scenario.name,
+        "note": note[:20_000],
+        "description": description[:20_000],
+    }
     return RuleSet.model_validate(document).with_lines(base._lines), (source, base_source)
 
 

@@ -252,7 +252,7 @@ def test_text_longer_than_a_cell_holds_is_refused_not_cut_off() -> None:
 
 
 def test_a_long_rule_note_is_refused_not_cut_off() -> None:
-    ruleset = rules(PER_AREA).model_copy(update={"note": "x" * 35_000})
+    ruleset = rules(PER_AREA).model_copy(update={"description": "x" * 35_000})
     allocation = allocate(population([("D01", "Adorp", 10)]), ruleset)
     with pytest.raises(OutputError, match=r"'Samenvatting'.*35,000 characters.*32,767.*--format json"):
         render_report(allocation, ReportFormat.XLSX)

@@ -37,6 +37,7 @@ from budgetcalc.report.readback import MeantReport, MeantSheet, meant_report, re
 from budgetcalc.report.rule_rows import rule_rows
 from budgetcalc.report.sanitize import area_text_error, neutralise
 from budgetcalc.report.sheet_rows import MAX_TEXT, fits_in_cell, text_length
+from budgetcalc.ruleset.model import RuleSet
 
 EURO_FORMAT = '"€" #,##0.00;-"€" #,##0.00'
 RATE_FORMAT = '"€" #,##0.00####;-"€" #,##0.00####'
@@ -132,6 +133,7 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
         }
     )
     styles = _Styles(workbook, lang)
+    styles.page_header = page_header(allocation.ruleset, lang)
     meant = meant_report(allocation, lang, HIDDEN)  # what the file must read back as
     for key, write in (
         ("sheet_summary", _summary_sheet),
@@ -140,7 +142,7 @@ def _render(allocation: Allocation, lang: Lang) -> bytes:
         ("sheet_checks", functools.partial(_checks_sheet, meant=meant)),
     ):
         worksheet = workbook.add_worksheet(label(key, lang))
-        _print_setup(worksheet, lang)
+        _print_setup(worksheet, lang, styles.page_header)
         write(worksheet, styles, allocation, lang)
     input_sheet_name, input_keys = _reperformance_sheets(workbook, styles, allocation, lang)
     if allocation.provenance is not None:
@@ -183,16 +185,38 @@ class _Styles:
         self.value_euro = style(num_format=EURO_FORMAT, align="left")
         self.value_count = style(num_format=COUNT_FORMAT, align="left")
         self.value_date = style(num_format=DATE_FORMATS[lang], align="left")
+        self.value_year = style(num_format="0", align="left")
+        self.bold_wrap = style(bold=True, text_wrap=True)
+        self.page_header = ""
+        """The page header of every sheet (the regeling, municipality and budget year)."""
 
 
-def _print_setup(worksheet: Any, lang: Lang) -> None:
-    """Landscape A4, one page wide, the first row on every page, sheet name and page number below."""
+def _print_setup(worksheet: Any, lang: Lang, header: str = "") -> None:
+    """Landscape A4, one page wide, the first row on every page; the regeling, municipality and budget
+    year above, sheet name and page number below."""
     worksheet.set_landscape()
     worksheet.set_paper(A4)
     worksheet.fit_to_pages(1, 0)
     worksheet.repeat_rows(0)
-    worksheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    worksheet.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.6)
+    if header:
+        worksheet.set_header(header)
     worksheet.set_footer(_FOOTERS[lang])
+
+
+def budget_year(ruleset: RuleSet) -> int:
+    """The budget year: as the rule file says, else the year of its reference date (inhabitants "op 1
+    januari van het begrotingsjaar")."""
+    return ruleset.budget_year or ruleset.reference_date.year
+
+
+def page_header(ruleset: RuleSet, lang: Lang) -> str:
+    """``Regeling — Gemeente`` left, ``Begrotingsjaar 2024`` right, as an Excel page header (``&`` doubled,
+    within Excel's 255 characters)."""
+    year = f"{label('budget_year', lang)} {budget_year(ruleset)}"
+    where = f" — {ruleset.municipality}" if ruleset.municipality else ""
+    left = f"{ruleset.name}{where}".replace("&", "&&")[: 255 - len(year) - 10]
+    return f"&L{left}&R{year}"
 
 
 def _lines(text: str, width: int) -> int:
@@ -277,14 +301,12 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
     ruleset = allocation.ruleset
     totals = allocation.total.cents
     frame = allocation.population.frame
-    widths = [28, 80, 30]
-    for position, width in enumerate(widths):
-        worksheet.set_column(position, position, width)
     _text(worksheet, 0, 0, f"{_TITLES[lang]}: {ruleset.name}", styles.title)
     worksheet.set_row(0, 24)
     rows: list[tuple[str, object, Any, str]] = [
         ("ruleset", ruleset.name, styles.value_text, ""),
         ("municipality", ruleset.municipality, styles.value_text, ""),
+        ("budget_year", budget_year(ruleset), styles.value_year, ""),
         ("decision", ruleset.decision, styles.value_text, ""),
         ("source", ruleset.source or "", styles.value_text, ""),
         ("valid_from", ruleset.valid_from, styles.value_date, ""),
@@ -308,18 +330,22 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
         for key, position in (("smallest", int(totals.argmin())), ("largest", int(totals.argmax()))):
             area = str(frame["name"].iloc[position])
             rows.append((key, cents_to_decimal(int(totals[position])), styles.value_euro, area))
-    if ruleset.note:
-        rows.append(("note", _prose(ruleset.note), styles.value_text, ""))
+    if ruleset.description:  # text for the reader; the authors' note stays with the rule text
+        rows.append(("note", _prose(ruleset.description), styles.value_text, ""))
     if len(allocation) > REPERFORM_MAX_AREAS:
         omitted = label("reperform_omitted", lang).format(limit=f"{REPERFORM_MAX_AREAS:,}".replace(",", "."))
         rows.append(("sheet_calculation", omitted, styles.value_text, ""))
     rows.append(("generated_by", f"budgetcalc {__version__}", styles.value_text, ""))
-    for row, (key, value, cell_format, remark) in enumerate(rows, start=2):
-        worksheet.write_string(row, 0, label(key, lang), styles.bold)
-        lines = 1
+    names = [label(key, lang) for key, _, _, _ in rows]
+    widths = [_fitting(names, "", 24, 44), 80, 30]
+    for position, width in enumerate(widths):
+        worksheet.set_column(position, position, width)
+    for row, ((_, value, cell_format, remark), name) in enumerate(zip(rows, names, strict=True), start=2):
+        worksheet.write_string(row, 0, name, styles.bold_wrap)
+        lines = _lines(name, widths[0])
         if isinstance(value, str):
             _text(worksheet, row, 1, value, cell_format)
-            lines = _lines(value, widths[1])
+            lines = max(lines, _lines(value, widths[1]))
         elif isinstance(value, datetime.date):
             worksheet.write_datetime(row, 1, value, cell_format)
         else:
@@ -500,7 +526,7 @@ def _reperformance_sheets(
         return label("sheet_allocation", lang), sheets.input_keys
     for key in ("input",) if large else REPERFORMANCE_SHEETS:
         worksheet = workbook.add_worksheet(names[key])
-        _print_setup(worksheet, lang)
+        _print_setup(worksheet, lang, styles.page_header)
         if key == "parameters":
             _parameter_sheet(workbook, worksheet, styles, sheets.parameters, names[key], lang)
         else:
@@ -598,7 +624,7 @@ def _provenance_sheet(
 ) -> None:
     """What the report was made from, the rule files' full text included (read back by ``verify``)."""
     assert allocation.provenance is not None
-    _print_setup(worksheet, lang)
+    _print_setup(worksheet, lang, styles.page_header)
     worksheet.set_column(0, 0, 34)
     worksheet.set_column(1, 1, 100)
     worksheet.set_column(2, 2, 66)

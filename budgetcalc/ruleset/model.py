@@ -646,6 +646,13 @@ class RuleSet(Strict):
     reference_date: RuleDate
     source: LongText | None = None
     note: LongText | None = None
+    """For the rule file's authors: how values were chosen, what is uncertain. Not on the report's summary."""
+    description: LongText | None = None
+    """For the report's readers (council, treasurer): what the regeling does, in plain words. The summary
+    shows it as the explanation."""
+    budget_year: int | None = Field(default=None, ge=1900, le=2999)
+    """The budget year the allocation is for; by default the year of ``reference_date`` (inhabitants "op 1
+    januari van het begrotingsjaar")."""
     allow_negative_amounts: bool = False
     """Negative amounts are intended (a deduction); without it they give a loud warning."""
     components: dict[str, Component] = Field(default_factory=dict)
