@@ -131,6 +131,10 @@ AllowOtherOption = Annotated[
         help="Apply the rules to areas of another municipality than the rule file's, on purpose.",
     ),
 ]
+AreasOption = Annotated[
+    Path | None,
+    typer.Option("--areas", help="Sum CBS buurten into your own areas: a mapping file (buurtcode, gebied)."),
+]
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a value: PATH=VALUE (see 'budgetcalc params'). Repeatable."),
@@ -146,6 +150,7 @@ def _population_options(
     columns: Path | None,
     skip_suppressed: bool,
     allow_other_municipality: bool,
+    areas: Path | None = None,
 ) -> PopulationOptions:
     from budgetcalc.inputs import PopulationOptions
 
@@ -158,6 +163,7 @@ def _population_options(
         columns,
         skip_suppressed,
         allow_other_municipality,
+        areas,
     )
 
 
@@ -186,6 +192,7 @@ def allocate(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
@@ -196,7 +203,7 @@ def allocate(
     from budgetcalc.report import ReportFormat, check_target, write_report
 
     def run() -> None:
-        inputs = [population, rules, *([columns] if columns else [])]
+        inputs = [population, rules, *([columns] if columns else []), *([areas] if areas else [])]
         target = output or Path(f"{rules.stem}.{(report_format or Format.xlsx).value}")
         # First what the target is (an input, a device, a folder), whatever its name; then its name.
         check_target(target, force=True, protected=inputs)
@@ -205,7 +212,15 @@ def allocate(
             raise OutputError(f"the file name does not end in .{chosen}", file=output)
         check_target(target, force=force, protected=inputs)
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         ruleset, people, record = read_inputs(population, rules, options, overrides or ())
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
@@ -243,6 +258,7 @@ def explain(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     overrides: SetOption = None,
 ) -> None:
     """Show how one area's amount came about, step by step: the values read, the rule set and its
@@ -254,7 +270,15 @@ def explain(
 
     def run() -> None:
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         ruleset, people, record = read_inputs(population, rules, options, overrides or ())
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
@@ -329,6 +353,7 @@ def calibrate(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     overrides: SetOption = None,
 ) -> None:
     """Find the value at a path whose total, after the rule's rounding, comes closest to the envelope
@@ -342,7 +367,15 @@ def calibrate(
 
     def run() -> None:
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
@@ -384,6 +417,7 @@ def compare(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the comparison as a .png.")] = None,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
@@ -398,7 +432,7 @@ def compare(
     from budgetcalc.scenarios import compare_areas, load_scenario, summary, table_csv
 
     def run() -> None:
-        inputs = [population, rules, *scenario, *([columns] if columns else [])]
+        inputs = [population, rules, *scenario, *([columns] if columns else []), *([areas] if areas else [])]
         _check_plot(plot, force, inputs)
         if output is not None:
             check_target(output, force=force, protected=inputs)
@@ -409,7 +443,15 @@ def compare(
         except InvalidOperation:
             raise RuleError(f"--threshold: expected an amount in euros, got '{threshold}'") from None
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         base, people, _ = read_inputs(population, rules, options, overrides or ())
         loaded = []
@@ -480,6 +522,7 @@ def sweep(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing reports.")] = False,
 ) -> None:
@@ -494,7 +537,7 @@ def sweep(
     from budgetcalc.terminal import ProgressBar
 
     def run() -> None:
-        inputs = [population, rules, *([columns] if columns else [])]
+        inputs = [population, rules, *([columns] if columns else []), *([areas] if areas else [])]
         _check_plot(plot, force, inputs)
         for target, suffixes in ((output, (".csv", ".xlsx")), (per_area, (".csv",))):
             if target is not None:
@@ -505,7 +548,15 @@ def sweep(
             raise RuleError("--vary: give one or two paths")
         grid = [parse_range(option) for option in vary]
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)

@@ -19,7 +19,7 @@ from budgetcalc.engine.total import TotalResult
 from budgetcalc.exact import check_fits, checked_sum, max_abs
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import cents_to_decimal, format_plain
-from budgetcalc.notices import Notice
+from budgetcalc.notices import ROWS_LEFT_OUT, Notice
 from budgetcalc.population import Population
 from budgetcalc.provenance import Provenance
 from budgetcalc.ruleset.model import PotKind, RuleSet
@@ -210,9 +210,7 @@ class Allocation:
         """Rows read = areas in the allocation + rows left out, each left-out row counted by a notice."""
         read = self.population.rows_read or len(self.population)
         left_out = sum(
-            int(notice.values["count"])
-            for notice in self.population.warnings
-            if notice.key in ("rows_skipped", "rows_not_selected", "rows_other_municipality")
+            int(notice.values["count"]) for notice in self.population.warnings if notice.key in ROWS_LEFT_OUT
         )
         ok = len(self) == len(self.population.frame) and read == len(self) + left_out
         return Check("check_rows", ok, f"{read} = {len(self)} + {left_out}")
