@@ -469,8 +469,16 @@ def _column_of_areas(
     sums = []
     for start, end in starts:
         total = sum((counts.decimal_at(index) for index in range(start, end)), Decimal(0))
-        sums.append(int(total) if name in WHOLE_COUNT_COLUMNS else total)
+        sums.append(int(total) if name in WHOLE_COUNT_COLUMNS else _unambiguous(total))
     return sums
+
+
+def _unambiguous(number: Decimal) -> Decimal:
+    """A sum as it reads back the same: no trailing zeros, no exponent, and never exactly three
+    decimals below 1,000 (``92.750`` could be read as 92,750; ``92.75`` and ``92.1250`` cannot)."""
+    exponent = number.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return number.quantize(Decimal(1).scaleb(-(4 if places == 3 else places)))
 
 
 def _notices(
