@@ -429,3 +429,30 @@ def test_the_shipped_mapping_names_each_buurt_as_cbs_does() -> None:
         assert buurt["municipality_code"] == "GM1966" and buurt["level"] == "buurt"
         assert buurt["name"] == row["buurtnaam"]
         assert row["buurtnaam"].replace(" - ", "-").lower().startswith(row["dorp"].lower()), row
+
+
+def test_a_buurt_name_other_than_the_population_s_is_a_notice(tmp_path: Path) -> None:
+    mapping = (
+        "buurtcode,buurtnaam,dorp\n"
+        "BU19669901,Noorddorp kern,Noorddorp\n"
+        "BU19669902,Zuiddorp,Noorddorp\n"  # the code of another buurt than the name says?
+        "BU19669903,Zuiddorp,Zuiddorp\n"
+    )
+    warnings = allocate_json(tmp_path, mapping=mapping)["warnings"]
+    assert (
+        "1 buurt(en) have another name in the area mapping than in the population "
+        "(e.g. BU19669902: 'Zuiddorp' / 'Noorddorp west'); is the code right?"
+    ) in warnings
+
+
+def test_wijken_can_be_mapped_as_well(tmp_path: Path) -> None:
+    out = tmp_path / "wijken.json"
+    mapping = write(tmp_path, "wijken.csv", "wijkcode,gebied\nWK196601,De Marne\nWK196602,De Marne\n")
+    result = run(
+        "allocate", CBS, "--level", "wijk", "--municipality", "GM1966", "--areas", mapping,
+        "-r", HOGELAND_RULES, "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    (area,) = json.loads(out.read_text(encoding="utf-8"))["areas"]
+    assert area["inhabitants"] == 3185 + 3195  # wijken Ulrum and Leens in CBS 2024
+    assert "12 buurt(en) horen bij geen gebied" in result.output  # type: ignore[attr-defined]
