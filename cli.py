@@ -137,6 +137,10 @@ ExcelOption = Annotated[
         "--excel", help="CSV for Dutch Excel: ';', decimal commas, UTF-8 with BOM, headers in --lang."
     ),
 ]
+AreasOption = Annotated[
+    Path | None,
+    typer.Option("--areas", help="Sum CBS buurten into your own areas: a mapping file (buurtcode, gebied)."),
+]
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a value: PATH=VALUE (see 'budgetcalc params'). Repeatable."),
@@ -152,6 +156,7 @@ def _population_options(
     columns: Path | None,
     skip_suppressed: bool,
     allow_other_municipality: bool,
+    areas: Path | None = None,
 ) -> PopulationOptions:
     from budgetcalc.inputs import PopulationOptions
 
@@ -164,6 +169,7 @@ def _population_options(
         columns,
         skip_suppressed,
         allow_other_municipality,
+        areas,
     )
 
 
@@ -193,6 +199,7 @@ def allocate(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
@@ -203,7 +210,7 @@ def allocate(
     from budgetcalc.report import EXCEL_ONLY_CSV, ReportFormat, check_target, write_report
 
     def run() -> None:
-        inputs = [population, rules, *([columns] if columns else [])]
+        inputs = [population, rules, *([columns] if columns else []), *([areas] if areas else [])]
         wanted = report_format or (Format.csv if excel and output is None else None)
         target = output or Path(f"{rules.stem}.{(wanted or Format.xlsx).value}")
         # First what the target is (an input, a device, a folder), whatever its name; then its name.
@@ -215,7 +222,15 @@ def allocate(
             raise OutputError(f"the file name does not end in .{chosen}", file=output)
         check_target(target, force=force, protected=inputs)
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         ruleset, people, record = read_inputs(population, rules, options, overrides or ())
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
@@ -255,6 +270,7 @@ def explain(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     overrides: SetOption = None,
 ) -> None:
     """Show how one area's amount came about, step by step: the values read, the rule set and its
@@ -266,7 +282,15 @@ def explain(
 
     def run() -> None:
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         ruleset, people, record = read_inputs(population, rules, options, overrides or ())
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
@@ -341,6 +365,7 @@ def calibrate(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     overrides: SetOption = None,
 ) -> None:
     """Find the value at a path whose total, after the rule's rounding, comes closest to the envelope
@@ -354,7 +379,15 @@ def calibrate(
 
     def run() -> None:
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
@@ -396,6 +429,7 @@ def compare(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the comparison as a .png.")] = None,
     excel: ExcelOption = False,
     overrides: SetOption = None,
@@ -411,7 +445,7 @@ def compare(
     from budgetcalc.scenarios import compare_areas, load_scenario, summary, table_csv
 
     def run() -> None:
-        inputs = [population, rules, *scenario, *([columns] if columns else [])]
+        inputs = [population, rules, *scenario, *([columns] if columns else []), *([areas] if areas else [])]
         _check_plot(plot, force, inputs)
         if excel and (output is None or output.suffix.lower() != ".csv"):
             raise OutputError(EXCEL_ONLY_CSV, file=output)
@@ -424,7 +458,15 @@ def compare(
         except InvalidOperation:
             raise RuleError(f"--threshold: expected an amount in euros, got '{threshold}'") from None
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         base, people, _ = read_inputs(population, rules, options, overrides or ())
         loaded = []
@@ -496,6 +538,7 @@ def sweep(
     columns: ColumnsOption = None,
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
+    areas: AreasOption = None,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing reports.")] = False,
 ) -> None:
@@ -510,7 +553,7 @@ def sweep(
     from budgetcalc.terminal import ProgressBar
 
     def run() -> None:
-        inputs = [population, rules, *([columns] if columns else [])]
+        inputs = [population, rules, *([columns] if columns else []), *([areas] if areas else [])]
         _check_plot(plot, force, inputs)
         written = [target for target in (output, per_area) if target is not None]
         if excel and (not written or written[0].suffix.lower() != ".csv"):
@@ -524,7 +567,15 @@ def sweep(
             raise RuleError("--vary: give one or two paths")
         grid = [parse_range(option) for option in vary]
         options = _population_options(
-            sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
+            sheet,
+            kind,
+            level,
+            municipality,
+            column,
+            columns,
+            skip_suppressed,
+            allow_other_municipality,
+            areas,
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)

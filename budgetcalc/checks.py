@@ -40,6 +40,7 @@ from budgetcalc.derivation import (
 from budgetcalc.engine.expectations import ExpectationStatus
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import CENT, RoundingMode, cents_to_decimal, format_euro, format_number
+from budgetcalc.notices import ROWS_LEFT_OUT
 from budgetcalc.ruleset.model import PotKind, RuleSet
 from budgetcalc.scope import ScopeStatus
 
@@ -170,9 +171,7 @@ def rows_check(allocation: Allocation) -> Check:
     population = allocation.population
     read = population.rows_read or len(population)
     left_out = sum(
-        int(notice.values["count"])
-        for notice in population.warnings
-        if notice.key in ("rows_skipped", "rows_not_selected", "rows_other_municipality")
+        int(notice.values["count"]) for notice in population.warnings if notice.key in ROWS_LEFT_OUT
     )
     areas = len(allocation.areas)
     ok = areas == len(population.frame) and read == areas + left_out

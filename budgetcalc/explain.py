@@ -288,6 +288,14 @@ def explain_area(allocation: Allocation, position: int, lang: Lang = "nl") -> li
     return AreaExplainer(allocation, lang).explain(position)
 
 
+def _summed_from(allocation: Allocation, position: int, lang: Lang) -> list[str]:
+    """For an area summed from CBS buurten (``--areas``), the line naming them with their inhabitants."""
+    frame = allocation.population.frame
+    if "summed_from" not in frame.columns:
+        return []
+    return [f"{label('summed_from', lang)}: {frame['summed_from'].iloc[position]}"]
+
+
 def explanation_lines(
     allocation: Allocation, position: int, lang: Lang = "nl", rule_file: str | None = None
 ) -> list[str]:
@@ -321,6 +329,7 @@ def explanation_lines(
     lines = [
         f"{label('area', lang)}: {code} {name}" + (f" ({kind})" if kind else ""),
         f"{label('input', lang)}: {where}: {values}",
+        *_summed_from(allocation, position, lang),
         f"{label('ruleset', lang)}: {ruleset.name}",
         f"{label('municipality', lang)}: {municipality}",
         f"{label('decision', lang)}: {ruleset.decision}",

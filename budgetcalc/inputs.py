@@ -26,6 +26,9 @@ class PopulationOptions:
     columns_file: Path | None = None
     skip_suppressed: bool = False
     allow_other_municipality: bool = False
+    areas: Path | None = None
+    """A mapping file from CBS buurt codes to the municipality's own areas: the buurten are summed
+    into those areas before the allocation (see :mod:`budgetcalc.reading.areas`)."""
 
     def as_record(self) -> dict[str, object]:
         """The options that were given (not their defaults), as text and flags for a report."""
@@ -106,15 +109,51 @@ def read_inputs(
         skip_suppressed=options.skip_suppressed,
         ruleset=None if options.allow_other_municipality else ruleset,
     )
+    recorded = options.as_record()
+    if options.areas is not None:
+        people, recorded["areas_sha256"] = summed_into_areas(people, options.areas, ruleset, options.kind)
     record = Provenance(
         population_file=str(population_file),
         population_sha256=people.digest,
         rules=sources,
         version=__version__,
         overrides=overrides_as_typed(overrides),
-        options=options.as_record(),
+        options=recorded,
     )
     return ruleset, people, record
+
+
+def summed_into_areas(
+    people: Population, mapping_file: Path, ruleset: RuleSet, kind: str | None = None
+) -> tuple[Population, str]:
+    """The population summed into the areas of a mapping file (``--areas``), and the file's SHA-256.
+
+    The columns the rules read as counts are summed; those a condition reads must agree per area."""
+    from budgetcalc.reading.areas import read_area_mapping, sum_into_areas
+
+    mapping = read_area_mapping(mapping_file)
+    counts = count_columns(ruleset)
+    summed = sum_into_areas(
+        people,
+        mapping,
+        count_columns=counts,
+        condition_columns=ruleset.columns() - counts,
+        kind=kind,
+    )
+    return summed, mapping.digest
+
+
+def count_columns(ruleset: RuleSet) -> set[str]:
+    """The columns the rule set reads as counts: a rate's, a staffel's or a key's ``per``."""
+    found = {"inhabitants"}
+    for component in ruleset.components.values():
+        if component.rate is not None:
+            found.add(component.per)
+        if component.staffel is not None:
+            found.add(component.staffel.per)
+    for pot in ruleset.pots.values():
+        found |= {key.per for key in pot.keys}
+    return found
 
 
 def parameter_lines(ruleset: RuleSet) -> list[str]:

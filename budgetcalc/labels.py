@@ -319,6 +319,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "area": ("Gebied", "Area"),
     "input": ("Invoer", "Input"),
     "row": ("rij", "row"),
+    "summed_from": ("Opgeteld uit de buurten (inwoners)", "Summed from the buurten (inhabitants)"),
     "sheet": ("blad", "sheet"),
     "rule_file": ("Regelbestand", "Rule file"),
     "line": ("regel", "line"),

@@ -68,6 +68,27 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "names with letters such as é and ë came through right, or save the file as UTF-8 "
         "(Excel: 'CSV UTF-8')",
     ),
+    "areas_summed": (
+        "{buurten} buurt(en) opgeteld tot {areas} gebied(en) volgens de gebiedsindeling {file}",
+        "{buurten} buurt(en) summed into {areas} area(s) by the area mapping {file}",
+    ),
+    "areas_unmapped": (
+        "{count} buurt(en) horen bij geen gebied van de gebiedsindeling en zijn niet meegeteld "
+        "({inhabitants} inwoners): {examples}",
+        "{count} buurt(en) belong to no area of the area mapping and were left out "
+        "({inhabitants} inhabitants): {examples}",
+    ),
+    "areas_absent": (
+        "{areas} gebied(en) van de gebiedsindeling hebben geen buurt in de bevolking en zijn "
+        "weggelaten: {examples}",
+        "{areas} area(s) of the area mapping have no buurt in the population and were left out: {examples}",
+    ),
+    "areas_names_differ": (
+        "{rows} buurt(en) hebben in de gebiedsindeling een andere naam dan in de bevolking "
+        "(bijv. {examples}); klopt de code?",
+        "{rows} buurt(en) have another name in the area mapping than in the population "
+        "(e.g. {examples}); is the code right?",
+    ),
     # reasons for skipped rows, worded with the notice's values
     "reason_national_code": (
         "de regel voor heel Nederland (code {code})",
@@ -91,6 +112,13 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "inhabitants suppressed (secret or unknown)",
     ),
 }
+
+ROWS_LEFT_OUT = frozenset(
+    {"rows_skipped", "rows_not_selected", "rows_other_municipality", "areas_summed", "areas_unmapped"}
+)
+"""Notices whose ``count`` is rows of the population file not allocated as an area of their own: the
+checks sheet verifies rows read = areas + these. ``areas_summed`` counts the buurten summed into an area
+beyond its first one."""
 
 
 @dataclass(frozen=True)
