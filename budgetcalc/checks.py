@@ -454,7 +454,7 @@ def expected_checks(allocation: Allocation, written: Written) -> list[Check]:
         published = cents_to_decimal(result.expected_cents)
         ok = (found == published) if compared else None
         status = Word(result.status.value if not compared else ("matches" if ok else "differs"))
-        component = f" / {expected.component}" if expected.component else ""
+        component = f" / {allocation.column_title(expected.component)}" if expected.component else ""
         what = (expected.area or Word("all_areas"), component)
         figures: tuple[tuple[str, Figure], ...] = (
             ("status", status),

@@ -157,7 +157,11 @@ def test_the_rows_check_counts_the_buurten_summed_and_left_out(tmp_path: Path) -
     report = allocate_json(tmp_path)
     rows = next(check for check in report["checks"] if check["check"] == "check_rows")
     # 4 rows read = 2 areas + 1 buurt summed into an area beyond its first + 1 buurt in no area
-    assert rows == {"check": "check_rows", "ok": True, "detail": "4 rows read = 2 areas in the allocation + 2 left out (reported)"}
+    assert rows == {
+        "check": "check_rows",
+        "ok": True,
+        "detail": "4 rows read = 2 areas in the allocation + 2 left out (reported)",
+    }
 
 
 # --- mapped twice, not mapped, not in the population ------------------------------------------------

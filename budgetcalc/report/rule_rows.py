@@ -8,27 +8,13 @@ from budgetcalc.explain import describe_rounding
 from budgetcalc.labels import Lang, label, per_unit_label, unit_label
 from budgetcalc.ruleset.amount import Amount
 from budgetcalc.ruleset.model import Component, Pot, PotKind, RateBase, RuleSet, ShareBy
+from budgetcalc.wording import bracket_text, condition_text
 
 Row = tuple[str, str, str | Decimal, str]
 
-_RULE_NAMES: dict[str, tuple[str, str]] = {
-    "fixed": ("Vast bedrag", "Fixed amount"),
-    "rate": ("Bedrag", "Amount"),
-    "minimum": ("Minimum", "Minimum"),
-    "maximum": ("Maximum", "Maximum"),
-    "rounding": ("Afronding", "Rounding"),
-    "applies_to": ("Geldt voor", "Applies to"),
-    "note": ("Toelichting", "Note"),
-    "per_area": ("Bedrag voor", "Amount for"),
-    "exception": ("Uitzondering", "Exception"),
-    "expected": ("Gepubliceerd bedrag", "Published amount"),
-    "marginal": ("over het deel boven", "on the part above"),
-}
-
 
 def _name(key: str, lang: Lang) -> str:
-    dutch, english = _RULE_NAMES[key]
-    return dutch if lang == "nl" else english
+    return label(f"rule_{key}", lang)
 
 
 def _source(amount: Amount | None, fallback: str | None = None) -> str:
@@ -41,7 +27,12 @@ def _component_rows(name: str, rule: Component, lang: Lang) -> list[Row]:
     rows: list[Row] = []
     if rule.applies_to is not None:
         rows.append(
-            (title, _name("applies_to", lang), rule.applies_to.describe(), rule.applies_to.note or "")
+            (
+                title,
+                _name("applies_to", lang),
+                condition_text(rule.applies_to, lang),
+                rule.applies_to.note or "",
+            )
         )
     if rule.fixed is not None:
         rows.append((title, _name("fixed", lang), rule.fixed.value, _source(rule.fixed)))
@@ -50,9 +41,9 @@ def _component_rows(name: str, rule: Component, lang: Lang) -> list[Row]:
         rows.append((title, what, rule.rate.value, _source(rule.rate)))
     if rule.staffel is not None:
         for bracket in rule.staffel.brackets:
-            where = f"{label('staffel', lang)} {bracket.describe()} {unit_label(rule.staffel.per, lang)}"
+            where = f"{label('staffel', lang)} {bracket_text(bracket, rule.staffel.per, lang)}"
             if bracket.applies_to is not None:
-                where += f" ({bracket.applies_to.describe()})"
+                where += f" ({label('only_for', lang)} {condition_text(bracket.applies_to, lang)})"
             source = bracket.source or rule.staffel.source or ""
             if bracket.fixed is not None:
                 rows.append(
@@ -83,16 +74,19 @@ def _component_rows(name: str, rule: Component, lang: Lang) -> list[Row]:
     return rows
 
 
-def _pot_rows(name: str, pot: Pot, lang: Lang) -> list[Row]:
+def _pot_rows(name: str, pot: Pot, ruleset: RuleSet, lang: Lang) -> list[Row]:
     """A pot: its amount, what it pays first, how it is shared, its step and bounds."""
     title = pot.label or name
     rows: list[Row] = [(title, label("pot", lang), pot.amount.value, _source(pot.amount, pot.source))]
     if pot.minus:
-        rows.append((title, f"{label('pot', lang)} − {', '.join(pot.minus)}", "", ""))
+        paid = ", ".join(_component_title(ruleset, key) for key in pot.minus)
+        rows.append((title, f"{label('pot', lang)} − {paid}", "", ""))
     if pot.applies_to is not None:
-        rows.append((title, _name("applies_to", lang), pot.applies_to.describe(), pot.applies_to.note or ""))
+        condition = condition_text(pot.applies_to, lang)
+        rows.append((title, _name("applies_to", lang), condition, pot.applies_to.note or ""))
     if pot.kind is not PotKind.SHARE:
-        rows.append((title, label(pot.kind.value, lang), ", ".join(pot.on), ""))
+        on = ", ".join(_component_title(ruleset, key) for key in pot.on)
+        rows.append((title, label(pot.kind.value, lang), on, ""))
     elif pot.share_by is ShareBy.EQUAL:
         rows.append((title, label("equal_share", lang), "", ""))
     else:
@@ -117,7 +111,7 @@ def rule_rows(ruleset: RuleSet, lang: Lang = "nl") -> list[Row]:
     for name, component in ruleset.components.items():
         rows.extend(_component_rows(name, component, lang))
     for name, pot in ruleset.pots.items():
-        rows.extend(_pot_rows(name, pot, lang))
+        rows.extend(_pot_rows(name, pot, ruleset, lang))
     total = ruleset.total
     if total is not None:
         title = label("total", lang)
@@ -132,12 +126,18 @@ def rule_rows(ruleset: RuleSet, lang: Lang = "nl") -> list[Row]:
     for exception in ruleset.exceptions:
         what = f"{_name('exception', lang)} {exception.area}"
         if exception.component:
-            what += f" ({exception.component})"
+            what += f" ({_component_title(ruleset, exception.component)})"
         source = "; ".join(text for text in (exception.reason, exception.source) if text)
         rows.append((label("exception", lang), what, exception.amount.value, source))
     for expected in ruleset.expected:
         what = f"{_name('expected', lang)} {expected.area or label('all_areas', lang)}"
         if expected.component:
-            what += f" ({expected.component})"
+            what += f" ({_component_title(ruleset, expected.component)})"
         rows.append((_name("expected", lang), what, expected.amount.value, expected.source or ""))
     return rows
+
+
+def _component_title(ruleset: RuleSet, key: str) -> str:
+    """A component's or pot's label, as the report's columns show it; its key only if it has none."""
+    rule = ruleset.components.get(key) or ruleset.pots.get(key)
+    return (rule.label if rule is not None else None) or key
