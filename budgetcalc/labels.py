@@ -291,7 +291,9 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{cells} cells of the sheets {sheets} read from the written file and compared cell by cell with what "
         "was meant: all equal (else this report would not have been written)",
     ),
-    "input_warning": ("Invoer", "Input"),
+    "input_warning": ("Invoer: kijk hiernaar", "Input: worth a look"),
+    "input_routine": ("Invoer: gebruikelijk", "Input: routine"),
+    "for_information": ("ter informatie", "for information"),
     # explanation phrases
     "fixed": ("vast bedrag", "fixed amount"),
     "per": ("per", "per"),

@@ -99,3 +99,28 @@ def test_the_summary_labels_fit_their_column(reports: dict[str, tuple[Allocation
         if isinstance(cell.value, str):
             wraps = bool(cell.alignment.wrap_text)
             assert wraps or len(cell.value) <= width, cell.value
+
+
+def test_the_checks_sheet_keeps_routine_apart_from_what_deserves_a_look(
+    tmp_path: pytest.TempPathFactory,
+) -> None:
+    from pathlib import Path
+
+    from test_what_ifs import run
+
+    root = Path(__file__).resolve().parent.parent
+    out = Path(str(tmp_path)) / "n.xlsx"
+    result = run(
+        "allocate", root / "data" / "cbs-kwb-2024-inhabitants.csv", "--level", "wijk", "--municipality",
+        "Noordoostpolder", "-r", root / "rules" / "noordoostpolder-2024.toml", "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    rows = list(openpyxl.load_workbook(out)["Controles"].iter_rows(values_only=True))
+    notices = [(row[1], row[2]) for row in rows if str(row[0]).startswith("Invoer")]
+    verdicts = [verdict for verdict, _ in notices]
+    # Schokland has 0 inhabitants: worth a look; the other 18,297 rows of the national file: routine
+    assert verdicts == sorted(verdicts, key=lambda verdict: verdict == "ter informatie")
+    look = [text for verdict, text in notices if verdict == "let op"]
+    routine = [text for verdict, text in notices if verdict == "ter informatie"]
+    assert any("Schokland" in str(text) for text in look)
+    assert any("buiten de selectie" in str(text) for text in routine)

@@ -65,6 +65,10 @@ MAX_COLUMNS = 16_384
 _SUMMARY_ROWS = 16
 """Rows of the summary sheet besides one per amount column: title, blank, at most 14 lines."""
 ALARMING_NOTICES = {"negative_amounts": "check_negative"}
+ROUTINE_NOTICES = frozenset({"rows_not_selected", "rows_other_municipality", "rows_skipped", "areas_summed"})
+"""Notices of what happens every year, by choice (rows outside the selection, the national or totals row,
+suppressed rows left out with --skip-suppressed, buurten summed into areas): for information, apart
+from what deserves a look."""
 """Notices shown in red on the checks sheet, with the label of their check."""
 _TITLES = {"nl": "Verdeling", "en": "Allocation"}
 _FOOTERS = {"nl": "&L&A&RPagina &P van &N", "en": "&L&A&RPage &P of &N"}
@@ -474,21 +478,26 @@ def _checks_sheet(
         verdict = {True: "ok", False: "not_ok", None: "not_compared"}[check.ok]
         style = styles.alarm if check.ok is False else styles.text
         lines.append((name, label(verdict, lang), style, check.text(lang)))
+    # what deserves a look first, then what happens every year (rows outside the selection, the
+    # national row left out), marked for information only
+    ordered = sorted(allocation.notices, key=lambda notice: notice.key in ROUTINE_NOTICES)
     notices = [
         (
-            (label(ALARMING_NOTICES[notice.key], lang), styles.alarm)
+            (label(ALARMING_NOTICES[notice.key], lang), styles.alarm, "warning")
             if notice.key in ALARMING_NOTICES
-            else (label("input_warning", lang), styles.attention),
+            else (label("input_routine", lang), styles.text, "for_information")
+            if notice.key in ROUTINE_NOTICES
+            else (label("input_warning", lang), styles.attention, "warning"),
             notice.text(lang),
         )
-        for notice in allocation.notices
+        for notice in ordered
     ]
     sheet = meant.sheets.setdefault(worksheet.name, MeantSheet())
     cells = meant.cells + 3 * (len(lines) + len(notices) + 2)  # and the header and read-back lines
     sheets = ", ".join(meant.sheets)
     readback = label("detail_readback", lang).format(cells=format_number(cells, lang), sheets=sheets)
     lines.append((label("check_readback", lang), label("ok", lang), styles.text, readback))
-    lines += [(name, label("warning", lang), style, text) for (name, style), text in notices]
+    lines += [(name, label(verdict, lang), style, text) for (name, style, verdict), text in notices]
     sheet.rows[0] = list(titles)
     for row, (name, verdict, verdict_style, detail) in enumerate(lines, start=1):
         _text(worksheet, row, 0, name, styles.wrap)
