@@ -17,7 +17,7 @@ from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM, C
 from budgetcalc.engine.pots import PROPORTIONAL, PotResult
 from budgetcalc.engine.staffel import NO_BRACKET
 from budgetcalc.exact import Fixed
-from budgetcalc.ruleset.model import AreaException, PotKind, RateBase, RuleSet, ShareBy
+from budgetcalc.ruleset.model import AreaException, Bracket, PotKind, RateBase, RuleSet, ShareBy
 from budgetcalc.text import normal_text
 
 if TYPE_CHECKING:
@@ -232,6 +232,8 @@ class Deriver:
             if result.rule.staffel is not None
         }
         self.lines: dict[str, int | None] = {}
+        self.arrays: dict[str, dict[str, list[Any]]] = {}
+        self.bounds: dict[int, str] = {}
         counted = {"inhabitants"}
         for component in self.ruleset.components.values():
             counted |= {component.per} if component.rate is not None else set()
@@ -263,6 +265,25 @@ class Deriver:
             for column, counted in self.input_columns
         )
         return AreaInput(population.source, population.sheet, population.row_of(position), values)
+
+    def _lists(self, result: ComponentResult) -> dict[str, list[Any]]:
+        """A component's per-area arrays as Python lists, made once: reading numpy one element at a
+        time for every area costs more than the derivation itself."""
+        found = self.arrays.get(result.name)
+        if found is None:
+            found = {
+                key: np.asarray(getattr(result, key)).tolist()
+                for key in ("exception", "applies", "bracket", "rounded", "bound", "cents")
+            }
+            self.arrays[result.name] = found
+        return found
+
+    def _bounds(self, bracket: Bracket) -> str:
+        """A bracket's bounds in interval notation, written once per bracket."""
+        key = id(bracket)
+        if key not in self.bounds:
+            self.bounds[key] = bracket.describe()
+        return self.bounds[key]
 
     def _line(self, path: str | None) -> int | None:
         if path is None:
@@ -338,9 +359,10 @@ class Deriver:
     def _component(self, result: ComponentResult, position: int) -> list[Step]:
         name, rule = result.name, result.rule
         base = f"components.{name}"
-        if result.exception[position]:
-            return [self._excepted(name, position, name, int(result.cents[position]))]
-        if not result.applies[position]:
+        arrays = self._lists(result)
+        if arrays["exception"][position]:
+            return [self._excepted(name, position, name, arrays["cents"][position])]
+        if not arrays["applies"][position]:
             where = f"{base}.applies_to"
             condition = rule.applies_to.describe() if rule.applies_to is not None else ""
             return [NotApplicable(name, condition, path=where, line=self._line(where))]
@@ -352,7 +374,7 @@ class Deriver:
             path = f"{base}.rate"
             count = _at(self.counts[name], position)
             terms.append(RateTerm(name, rule.rate.value, count, rule.per, path=path, line=self._line(path)))
-        bracket_index = int(result.bracket[position])
+        bracket_index = arrays["bracket"][position]
         if rule.staffel is not None and bracket_index != NO_BRACKET:
             bracket = rule.staffel.brackets[bracket_index]
             path = f"{base}.staffel.brackets[{bracket_index + 1}]"
@@ -365,7 +387,7 @@ class Deriver:
                     _at(result.staffel_base, position) if bracket.rate is not None else None,
                     rule.staffel.per,
                     count=_at(self.staffel_counts[name], position),
-                    bounds=bracket.describe(),
+                    bounds=self._bounds(bracket),
                     path=path,
                     line=self._line(path),
                 )
@@ -383,16 +405,16 @@ class Deriver:
                     name,
                     rule.rounding.step.value,
                     rule.rounding.mode.value,
-                    int(result.rounded[position]),
+                    arrays["rounded"][position],
                     path=path,
                     line=self._line(path),
                 )
             )
-        bound = int(result.bound[position])
+        bound = arrays["bound"][position]
         if bound in (RAISED_TO_MINIMUM, LOWERED_TO_MAXIMUM):
             path = f"{base}.minimum" if bound == RAISED_TO_MINIMUM else f"{base}.maximum"
             raised = bound == RAISED_TO_MINIMUM
-            found.append(Bounded(name, raised, int(result.cents[position]), path=path, line=self._line(path)))
+            found.append(Bounded(name, raised, arrays["cents"][position], path=path, line=self._line(path)))
         return found
 
     def _pot(self, pot: PotResult, position: int) -> Step:

@@ -251,11 +251,18 @@ def text_cells(
     """Every cell of a text column by :func:`checked_text`, or an error naming the cell."""
     cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
     texts = []
+    done: dict[str, str] = {}  # a kind or municipality repeats thousands of times: checked once
     for position, value in enumerate(cells):
+        if type(value) is str and value in done:
+            texts.append(done[value])
+            continue
         try:
-            texts.append(checked_text(value, limit))
+            text = checked_text(value, limit)
         except TextError as problem:
             raise InputError(str(problem), row=rows[position], column=column, **where) from None
+        if type(value) is str:
+            done[value] = text
+        texts.append(text)
     return texts
 
 

@@ -146,6 +146,7 @@ class Scope:
         return "; ".join(names) + (f"; and {rest} more municipalities" if rest > 0 else "")
 
 
+@functools.lru_cache(maxsize=4096)  # a national file repeats some 350 names 40,000 times
 def name_key(name: str) -> str:
     """A municipality name as people compare it: no accents, case, dashes or a leading 'gemeente'."""
     decomposed = unicodedata.normalize("NFKD", name)
