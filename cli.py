@@ -165,8 +165,11 @@ def _in_language(message: object, lang: str) -> object:
     """An error or message in ``lang``: an error's location words and its text, by the label table."""
     from budgetcalc.errors import BudgetcalcError
     from budgetcalc.labels import translated
+    from budgetcalc.terminal import MultiLine
 
     chosen = _lang(lang)
+    if chosen == "en" or isinstance(message, MultiLine):  # several problems in a rule file: English
+        return message
     if isinstance(message, BudgetcalcError):
         return message.text(chosen)
     if isinstance(message, str):
@@ -364,8 +367,8 @@ def explain(
         ruleset, people, record = read_inputs(population, rules, options, overrides or ())
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
         result = dataclasses.replace(result, provenance=record)
-        _warn_notices(people.warnings, lang.value)
         position = area_position(result, area)
+        _warn_notices(people.warnings, lang.value)
         if explain_format is ExplainFormat.json:
             document = explain_document(result, position, lang.value)
             sys.stdout.buffer.write(dumps(document))
@@ -452,9 +455,9 @@ def calibrate(
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
-        _warn_notices(people.warnings, "en")
         calibration = calibration_of(vary, envelope, precision)
         found = find_value(compile_plan(ruleset, people), calibration)
+        _warn_notices(people.warnings, "en")
         _say(f"{found.path} = {found.value}")
         _say(f"total: {format_euro(found.spends, 'en')} of {format_euro(found.budget, 'en')}")
         _say(f"left: {format_euro(found.budget - found.spends, 'en')}")
@@ -520,7 +523,6 @@ def compare(
             sheet, kind, level, municipality, column, columns, skip_suppressed, allow_other_municipality
         )
         base, people, _ = read_inputs(population, rules, options, overrides or ())
-        _warn_notices(people.warnings, lang.value)
         loaded = []
         for path in scenario:
             extends, found = load_scenario(path)
@@ -530,6 +532,7 @@ def compare(
                 )
             loaded.append(found)
         frame = compare_areas(people, base, loaded)
+        _warn_notices(people.warnings, lang.value)
         for row in comparison_lines(frame, [found.name for found in loaded]):
             _say(row)
         for found, line in zip(loaded, summary(frame, loaded, limit), strict=True):
@@ -619,7 +622,6 @@ def sweep(
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
-        _warn_notices(people.warnings, lang.value)
         total = 1
         for _, values in grid:
             total *= len(values)
@@ -628,6 +630,7 @@ def sweep(
             rows, matrix = run_sweep(people, ruleset, grid, per_area=per_area is not None, progress=bar)
         finally:
             bar.close()
+        _warn_notices(people.warnings, lang.value)
         for line in rows.head(20).to_string(index=False).splitlines():
             _say(line)
         if len(rows) > 20:

@@ -54,8 +54,10 @@ class BudgetcalcError(Exception):
 
     def text(self, lang: Lang = "en") -> str:
         """The one line for the user in ``lang``; in English the same as ``str(error)``."""
-        location = self.location_in(lang)
         message = translated(self.message, lang)
+        if message == self.message:  # a message the label table does not word (a rule file's): all English
+            lang = "en"
+        location = self.location_in(lang)
         return f"{location}: {message}" if location else message
 
     def __str__(self) -> str:
