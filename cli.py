@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import difflib
 import os
 import re
 import signal
@@ -72,7 +73,8 @@ class _Commands(TyperGroup):
         if command is not None and command.help:
             command.short_help = command.short_help or _first_sentence(command.help)
             command.help = re.sub(r"(?<!\n)\n(?!\n)", " ", command.help)
-            for parameter in command.params:
+            help_option = command.get_help_option(ctx)  # made once, kept by the command
+            for parameter in [*command.params, *([help_option] if help_option else [])]:
                 _plain_help(parameter)
         return command
 
@@ -810,13 +812,18 @@ def _usage_message(error: UsageError, lang: str = "en") -> str:
         text = f"missing the argument {(error.param.name or '').upper()}"
     elif isinstance(error, NoSuchOption):
         text = f"no such option: {error.option_name}"
-        if error.possibilities:
-            text += f" (did you mean {' / '.join(sorted(error.possibilities))}?)"
+        close = difflib.get_close_matches(error.option_name, list(error.possibilities or ()), n=1, cutoff=0)
+        if close:
+            text += f" (did you mean {close[0]}?)"
+    elif unknown := re.match(r"No such command '(.*)'\.", error.message):
+        group = error.ctx.command if error.ctx is not None else None
+        commands = group.list_commands(error.ctx) if isinstance(group, TyperGroup) and error.ctx else []
+        close = difflib.get_close_matches(unknown.group(1), commands, n=1)
+        text = f"no such command '{unknown.group(1)}'"
+        text += f" (did you mean {close[0]}?)" if close else f" (commands: {', '.join(commands)})"
     else:
         text = error.format_message().replace("Value error, ", "").replace("an argument", "a value")
         text = text[:1].lower() + text[1:].rstrip(".")
-        if error.ctx is not None and isinstance(error.ctx.command, TyperGroup) and "command" in text:
-            text += f" (commands: {', '.join(error.ctx.command.list_commands(error.ctx))})"
     return f"{_in_language(text, lang)}; {_word('see', lang)} '{command} --help'"
 
 

@@ -282,6 +282,7 @@ MESSAGES: dict[str, str] = {
     "missing command": "geen opdracht gegeven",
     "no such option: {option}": "onbekende optie: {option}",
     "no such option: {option} (did you mean {options}?)": "onbekende optie: {option} (bedoelde u {options}?)",
+    "no such command {command} (did you mean {close}?)": "onbekende opdracht {command} (bedoelde u {close}?)",
     "no such command {command} (commands: {commands})": (
         "onbekende opdracht {command} (opdrachten: {commands})"
     ),
