@@ -307,6 +307,29 @@ MESSAGES: dict[str, str] = {
     ),
     "--vary: give one or two paths": "--vary: geef één of twee paden",
     "--sheet applies to Excel workbooks only": "--sheet geldt alleen voor Excel-werkmappen",
+    "--vary expects PATH=START:STOP:STEP, e.g. components.x.rate=1.00:2.00:0.05; got '{option}'": (
+        "--vary verwacht PAD=BEGIN:EIND:STAP, bijv. components.x.rate=1.00:2.00:0.05; gekregen: '{option}'"
+    ),
+    "--vary {path}: START, STOP and STEP must be numbers; got '{spec}'": (
+        "--vary {path}: BEGIN, EIND en STAP moeten getallen zijn; gekregen: '{spec}'"
+    ),
+    "--vary {path}: expected START <= STOP and a STEP above 0; got '{spec}'": (
+        "--vary {path}: verwacht BEGIN <= EIND en een STAP boven 0; gekregen: '{spec}'"
+    ),
+    "--vary {path}: {count} values; at most 1,000,000": "--vary {path}: {count} waarden; hoogstens 1.000.000",
+    "--area '{area}' is not the code or name of any area": (
+        "--area '{area}' is niet de code of naam van een gebied"
+    ),
+    "--area '{area}' is not the code or name of any area in {file}": (
+        "--area '{area}' is niet de code of naam van een gebied in {file}"
+    ),
+    "--area '{area}' is not the code or name of any area in {file}; did you mean {close}?": (
+        "--area '{area}' is niet de code of naam van een gebied in {file}; bedoelde u {close}?"
+    ),
+    "--area: the name '{name}' is used by {count} areas; name the area by its code ({codes})": (
+        "--area: de naam '{name}' wordt door {count} gebieden gebruikt; noem het gebied bij zijn code "
+        "({codes})"
+    ),
     # --- output paths -----------------------------------------------------------------------------
     "the output is a folder; give a file name, e.g. {example}": (
         "de uitvoer is een map; geef een bestandsnaam, bijv. {example}"
@@ -340,6 +363,9 @@ MESSAGES: dict[str, str] = {
     "written as {suffixes}; give such a name": "wordt geschreven als {suffixes}; geef zo'n naam",
     "--plot draws a .png; give a name ending in .png": (
         "--plot tekent een .png; geef een naam die op .png eindigt"
+    ),
+    "pictures need matplotlib: pip install 'budgetcalc[plot]' (or pip install matplotlib)": (
+        "afbeeldingen hebben matplotlib nodig: pip install 'budgetcalc[plot]' (of pip install matplotlib)"
     ),
     "a directory": "een map",
     "a FIFO": "een FIFO",
@@ -454,6 +480,43 @@ MESSAGES: dict[str, str] = {
         "het blad heeft {rows} rijen; budgetcalc leest hoogstens {limit} gebieden (heel Nederland heeft "
         "18.310 gemeenten, wijken en buurten); verwijder wat onder de tabel staat"
     ),
+    "the workbook part {part} declares an XML document type or entities, which Excel never writes (an XML "
+    "attack?); refused": (
+        "het werkmapdeel {part} declareert een XML-documenttype of entiteiten, wat Excel nooit schrijft (een "
+        "XML-aanval?); geweigerd"
+    ),
+    "its part {part} is not well-formed XML: {problem}, line {line}, column {column}": (
+        "het deel {part} is geen goedgevormde XML: {problem}, regel {line}, kolom {column}"
+    ),
+    "the workbook part {part} is encoded in {encoding}; Excel writes UTF-8: open the file in Excel and save "
+    "it again": (
+        "het werkmapdeel {part} is gecodeerd in {encoding}; Excel schrijft UTF-8: open het bestand in Excel "
+        "en sla het opnieuw op"
+    ),
+    "the workbook cannot be read: it is damaged (its zip archive holds the part {part} twice; Excel refuses "
+    "such a file)": (
+        "de werkmap kan niet worden gelezen: hij is beschadigd (het zipbestand bevat het deel {part} twee "
+        "keer; Excel weigert zo'n bestand)"
+    ),
+    "{problem}; refused rather than guessed": "{problem}; geweigerd in plaats van geraden",
+    "cell {cell} holds two values; Excel writes one": "cel {cell} bevat twee waarden; Excel schrijft er één",
+    "cell {cell} holds {value} where Excel writes {what}": (
+        "cel {cell} bevat {value} waar Excel {what} schrijft"
+    ),
+    "a plain number": "een gewoon getal",
+    "the number of a shared string": "het nummer van een gedeelde tekst",
+    "0 or 1": "0 of 1",
+    "plain text": "gewone tekst",
+    "the sheet defines cell {cell} twice (Excel refuses such a file as damaged)": (
+        "het blad definieert cel {cell} twee keer (Excel weigert zo'n bestand als beschadigd)"
+    ),
+    "the sheet defines cell {cell} after cell {previous}: its cells are out of order (Excel refuses such a "
+    "file as damaged)": (
+        "het blad definieert cel {cell} na cel {previous}: de cellen staan niet op volgorde (Excel weigert "
+        "zo'n bestand als beschadigd)"
+    ),
+    "character {position} of this line": "teken {position} van deze regel",
+    "character {position} of this line (after {text})": "teken {position} van deze regel (na {text})",
     "cell {cell} holds {count} characters; Excel allows at most {limit} in a cell": (
         "cel {cell} bevat {count} tekens; Excel staat er hoogstens {limit} in een cel toe"
     ),
@@ -624,9 +687,9 @@ in Dutch too. Text that follows no template stays as it is.
 """
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_NESTED = frozenset({"problem", "reasons"})
-"""Placeholders whose value may hold ``;``: messages inside messages. Other values hold none, so that a
-short template never takes a longer message's ``; hint`` for one of its values."""
+_NESTED = frozenset({"problem", "reasons", "where", "text"})
+"""Placeholders whose value may hold ``;``: messages inside messages, and text quoted from a file. Other
+values hold none, so that a short template never takes a longer message's ``; hint`` for one of its values."""
 
 
 @functools.cache
@@ -666,8 +729,14 @@ def translated(message: str, lang: Lang) -> str:
     return message
 
 
+_GROUPED_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+
+
 def _translated_value(value: str) -> str:
-    """A value inside a message: itself a message (``; ``-separated messages), or shown as it is."""
+    """A value inside a message: itself a message (``; ``-separated messages), a number with thousands
+    separators (``3,145,728`` reads ``3.145.728`` in Dutch), or shown as it is."""
+    if _GROUPED_NUMBER.fullmatch(value):
+        return value.replace(",", ".")
     whole = translated(value, "nl")
     if whole != value or "; " not in value:
         return whole

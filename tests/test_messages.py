@@ -160,6 +160,14 @@ def test_a_rule_file_message_stays_english_as_a_whole() -> None:
     )
 
 
+def test_large_numbers_in_a_dutch_message_group_thousands_with_dots() -> None:
+    english = "cell B2 holds 3,145,728 characters; Excel allows at most 32,767 in a cell"
+    assert (
+        translated(english, "nl")
+        == "cel B2 bevat 3.145.728 tekens; Excel staat er hoogstens 32.767 in een cel toe"
+    )
+
+
 def test_a_reason_inside_a_message_is_worded_in_dutch_too() -> None:
     english = (
         "no areas left to allocate (2 row(s) skipped, inhabitants suppressed (secret or unknown): row 2, 3; "
