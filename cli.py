@@ -70,12 +70,14 @@ class _Commands(TyperGroup):
 
     def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         command = super().get_command(ctx, cmd_name)
-        if command is not None and command.help:
+        if command is None:
+            return None
+        if command.help:
             command.short_help = command.short_help or _first_sentence(command.help)
             command.help = re.sub(r"(?<!\n)\n(?!\n)", " ", command.help)
-            help_option = command.get_help_option(ctx)  # made once, kept by the command
-            for parameter in [*command.params, *([help_option] if help_option else [])]:
-                _plain_help(parameter)
+        help_option = command.get_help_option(ctx)  # made once, kept by the command
+        for parameter in [*command.params, *([help_option] if help_option else [])]:
+            _plain_help(parameter)
         return command
 
 
