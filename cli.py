@@ -4,28 +4,90 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import difflib
 import os
+import re
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
+from typer._click import Command, Context, Parameter
 from typer._click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption, UsageError
-from typer.core import TyperArgument, TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 if TYPE_CHECKING:
     from budgetcalc.allocation import Allocation
     from budgetcalc.inputs import PopulationOptions
+    from budgetcalc.labels import Lang
+    from budgetcalc.notices import Notice
+
+
+class _PlainArgument(TyperArgument):
+    """An argument shown by its name alone (``POPULATION``), without a ``<path>`` type column."""
+
+    def display_type_rich(self, ctx: Context) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        """``POPULATION`` on the usage line (``[NAME]`` when optional), not ``{population}``."""
+        return self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+
+
+def _plain_help(parameter: Parameter) -> None:
+    """Help shows ``--rules FILE``, ``--lang [nl|en]`` and bare flags, not ``<path>``, ``<bool>``."""
+    if isinstance(parameter, TyperArgument):
+        parameter.__class__ = _PlainArgument
+        parameter.metavar = (parameter.name or "").upper() + ("..." if parameter.nargs != 1 else "")
+    elif isinstance(parameter, TyperOption) and parameter.metavar is None:
+        descriptor = parameter.type_descriptor
+        if parameter.is_flag or parameter.count:
+            parameter.metavar = ""
+        elif descriptor.is_choice:
+            parameter.metavar = f"[{'|'.join(str(choice) for choice in descriptor.choices or ())}]"
+        elif descriptor.is_path:
+            parameter.metavar = "FILE"
+        else:
+            parameter.metavar = "TEXT"
+
+
+def _first_sentence(text: str) -> str:
+    """The start of a command's help up to its first full stop, colon or semicolon: its short help."""
+    return re.split(r"(?<=\w)[.:;]\s", " ".join(text.split()), maxsplit=1)[0].rstrip(".") + "."
+
+
+class _Commands(TyperGroup):
+    """The commands, with help that reads well: plain metavars, one-sentence short help, text rewrapped."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        parameters = super().get_params(ctx)
+        for parameter in parameters:
+            _plain_help(parameter)
+        return parameters
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            return None
+        if command.help:
+            command.short_help = command.short_help or _first_sentence(command.help)
+            command.help = re.sub(r"(?<!\n)\n(?!\n)", " ", command.help)
+        help_option = command.get_help_option(ctx)  # made once, kept by the command
+        for parameter in [*command.params, *([help_option] if help_option else [])]:
+            _plain_help(parameter)
+        return command
+
 
 app = typer.Typer(
+    cls=_Commands,
     name="budgetcalc",
     help="Exact wijk- and dorpsbudgetten for Dutch municipalities.\n\n"
     "Example: budgetcalc allocate data/leeuwarden-wijken-2024.xlsx --rules rules/leeuwarden-2015.toml",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 
@@ -72,8 +134,9 @@ def _say(message: object, *, err: bool = False, prefix: str = "") -> None:
         typer.echo(f"{prefix}{line}" if number == 0 else line, err=err)
 
 
-def _user_errors(action: Callable[[], T]) -> T:
-    """Run ``action``; a user mistake, or a failure of the file system or memory, is one line and exit 2."""
+def _user_errors(action: Callable[[], T], lang: str = "en") -> T:
+    """Run ``action``; a user mistake, or a failure of the file system or memory, is one line and exit 2,
+    in ``lang`` (the command's --lang)."""
     from budgetcalc.errors import BudgetcalcError
 
     try:
@@ -84,22 +147,70 @@ def _user_errors(action: Callable[[], T]) -> T:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(141) from None
     except BudgetcalcError as error:
-        _fail(error)
+        _fail(error, lang)
     except OSError as error:  # the file system said no (permissions, a full disk, a file locked by Excel)
         where = f"{error.filename}: " if error.filename else ""
-        _fail(f"{where}{error.strerror or error}")
+        _fail(f"{where}{error.strerror or error}", lang)
     except UnicodeError as error:
-        _fail(f"not valid text: {error}")
+        _fail(f"not valid text: {error}", lang)
     except MemoryError:
-        _fail("out of memory: the population file or the report is too large for this computer")
+        _fail("out of memory: the population file or the report is too large for this computer", lang)
     except RecursionError:
-        _fail("the input is nested too deeply to process")
+        _fail("the input is nested too deeply to process", lang)
 
 
-def _fail(message: object) -> NoReturn:
-    """Print ``error: ...`` on stderr and exit with code 2 (no traceback)."""
-    _say(message, err=True, prefix="error: ")
+def _fail(message: object, lang: str = "en") -> NoReturn:
+    """Print ``error: ...`` (``fout: ...``) on stderr in ``lang`` and exit with code 2 (no traceback)."""
+    _say(_in_language(message, lang), err=True, prefix="error: ")
     raise typer.Exit(2)
+
+
+def _in_language(message: object, lang: str) -> object:
+    """An error or message in ``lang``: an error's location words and its text, by the label table."""
+    from budgetcalc.errors import BudgetcalcError
+    from budgetcalc.labels import translated
+    from budgetcalc.terminal import MultiLine
+
+    chosen = _lang(lang)
+    if chosen == "en" or isinstance(message, MultiLine):  # several problems in a rule file: English
+        return message
+    if isinstance(message, BudgetcalcError):
+        return message.text(chosen)
+    if isinstance(message, str):
+        return translated(message, chosen)
+    return message
+
+
+def _lang(lang: str) -> Lang:
+    return "nl" if lang == "nl" else "en"
+
+
+def _word(key: str, lang: str) -> str:
+    from budgetcalc.labels import label
+
+    return label(key, _lang(lang))
+
+
+def _warn(lines: list[str]) -> None:
+    """Warnings go to standard error, results to standard output."""
+    for line in lines:
+        _say(line, err=True)
+
+
+def _warn_notices(notices: Iterable[Notice], lang: str) -> None:
+    """The population's notices (rows left out, a totals row, an encoding guessed) as warnings."""
+    from budgetcalc.cli_summary import notice_lines
+
+    _warn(notice_lines(notices, _lang(lang)))
+
+
+def _refuse_folder(target: Path, name: str) -> None:
+    """An output that is a folder: say so, with a file name in it to use instead."""
+    if target.is_dir():
+        from budgetcalc.errors import OutputError
+
+        example = target / name
+        raise OutputError(f"the output is a folder; give a file name, e.g. {example}", file=target)
 
 
 PopulationArgument = Annotated[Path, typer.Argument(help="Population spreadsheet (.xlsx, .xlsm or .csv).")]
@@ -213,6 +324,7 @@ def allocate(
         inputs = [population, rules, *([columns] if columns else []), *([areas] if areas else [])]
         wanted = report_format or (Format.csv if excel and output is None else None)
         target = output or Path(f"{rules.stem}.{(wanted or Format.xlsx).value}")
+        _refuse_folder(target, f"{rules.stem}.{(wanted or Format.xlsx).value}")
         # First what the target is (an input, a device, a folder), whatever its name; then its name.
         check_target(target, force=True, protected=inputs)
         chosen = _choose_format(output, wanted)
@@ -239,9 +351,9 @@ def allocate(
             result, target, ReportFormat(chosen), lang.value, force=force, protected=inputs, excel=excel
         )
         _print_summary(result, lang.value)
-        _say(("Rapport geschreven: " if lang is Language.nl else "Report written: ") + str(target))
+        _say(f"{_word('report_written', lang.value)}: {target}")
 
-    _user_errors(run)
+    _user_errors(run, lang.value)
 
 
 class ExplainFormat(StrEnum):
@@ -296,6 +408,7 @@ def explain(
         result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
         result = dataclasses.replace(result, provenance=record)
         position = area_position(result, area)
+        _warn_notices(people.warnings, lang.value)
         if explain_format is ExplainFormat.json:
             document = explain_document(result, position, lang.value)
             sys.stdout.buffer.write(dumps(document))
@@ -305,7 +418,7 @@ def explain(
         for line in explanation_lines(result, position, lang.value, shown):
             _say(line)
 
-    _user_errors(run)
+    _user_errors(run, lang.value)
 
 
 @app.command(epilog="Example:\n\n  budgetcalc params rules/leeuwarden-2015.toml")
@@ -393,6 +506,7 @@ def calibrate(
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
         calibration = calibration_of(vary, envelope, precision)
         found = find_value(compile_plan(ruleset, people), calibration)
+        _warn_notices(people.warnings, "en")
         _say(f"{found.path} = {found.value}")
         _say(f"total: {format_euro(found.spends, 'en')} of {format_euro(found.budget, 'en')}")
         _say(f"left: {format_euro(found.budget - found.spends, 'en')}")
@@ -450,6 +564,7 @@ def compare(
         if excel and (output is None or output.suffix.lower() != ".csv"):
             raise OutputError(EXCEL_ONLY_CSV, file=output)
         if output is not None:
+            _refuse_folder(output, "vergelijking.xlsx")
             check_target(output, force=force, protected=inputs)
             if output.suffix.lower() not in (".csv", ".xlsx"):
                 raise OutputError("the comparison is written as .csv or .xlsx; give such a name", file=output)
@@ -478,6 +593,7 @@ def compare(
                 )
             loaded.append(found)
         frame = compare_areas(people, base, loaded)
+        _warn_notices(people.warnings, lang.value)
         for row in comparison_lines(frame, [found.name for found in loaded]):
             _say(row)
         for found, line in zip(loaded, summary(frame, loaded, limit), strict=True):
@@ -500,15 +616,15 @@ def compare(
             else:
                 data = table_csv(frame, lang.value, excel=excel)
             write_atomically(output, data, force=force)
-            _say(f"Report written: {output}")
+            _say(f"{_word('report_written', lang.value)}: {output}")
         if plot is not None:
             from budgetcalc.report.plots import plot_comparison
 
             counts = [int(count) for count in people.frame["inhabitants"]]
             write_atomically(plot, plot_comparison(frame, counts, loaded, lang.value), force=force)
-            _say(f"Picture written: {plot}")
+            _say(f"{_word('picture_written', lang.value)}: {plot}")
 
-    _user_errors(run)
+    _user_errors(run, lang.value)
 
 
 @app.command(
@@ -560,6 +676,7 @@ def sweep(
             raise OutputError(EXCEL_ONLY_CSV, file=output)
         for target, suffixes in ((output, (".csv", ".xlsx")), (per_area, (".csv",))):
             if target is not None:
+                _refuse_folder(target, f"sweep{suffixes[0]}")
                 check_target(target, force=force, protected=inputs)
                 if target.suffix.lower() not in suffixes:
                     raise OutputError(f"written as {' or '.join(suffixes)}; give such a name", file=target)
@@ -587,6 +704,7 @@ def sweep(
             rows, matrix = run_sweep(people, ruleset, grid, per_area=per_area is not None, progress=bar)
         finally:
             bar.close()
+        _warn_notices(people.warnings, lang.value)
         for line in rows.head(20).to_string(index=False).splitlines():
             _say(line)
         if len(rows) > 20:
@@ -609,17 +727,17 @@ def sweep(
             else:
                 data = table_csv(rows, lang.value, excel=excel)
             write_atomically(output, data, force=force)
-            _say(f"Report written: {output}")
+            _say(f"{_word('report_written', lang.value)}: {output}")
         if plot is not None:
             from budgetcalc.report.plots import plot_sweep
 
             write_atomically(plot, plot_sweep(rows, [path for path, _ in grid], lang.value), force=force)
-            _say(f"Picture written: {plot}")
+            _say(f"{_word('picture_written', lang.value)}: {plot}")
         if per_area is not None and matrix is not None:
             write_atomically(per_area, table_csv(matrix, lang.value, excel=excel), force=force)
-            _say(f"Report written: {per_area}")
+            _say(f"{_word('report_written', lang.value)}: {per_area}")
 
-    _user_errors(run)
+    _user_errors(run, lang.value)
 
 
 @app.command(
@@ -681,6 +799,7 @@ def _check_plot(plot: Path | None, force: bool, inputs: list[Path]) -> None:
     from budgetcalc.errors import OutputError
     from budgetcalc.report import check_target
 
+    _refuse_folder(plot, "grafiek.png")
     check_target(plot, force=force, protected=inputs)
     if plot.suffix.lower() != ".png":
         raise OutputError("--plot draws a .png; give a name ending in .png", file=plot)
@@ -705,9 +824,12 @@ def _choose_format(output: Path | None, report_format: Format | None) -> str:
 
 
 def _print_summary(result: Allocation, lang: str) -> None:
-    from budgetcalc.cli_summary import summary_lines
+    """The results on standard output, the warnings (notices, checks that fail) on standard error."""
+    from budgetcalc.cli_summary import result_lines, warning_lines
 
-    for line in summary_lines(result, "nl" if lang == "nl" else "en"):
+    chosen = _lang(lang)
+    _warn(warning_lines(result, chosen))
+    for line in result_lines(result, chosen):
         _say(line)
 
 
@@ -755,21 +877,45 @@ def _handle_stop_signals() -> None:
             signal.signal(signum, _stop)
 
 
-def _usage_message(error: UsageError) -> str:
-    """A command-line mistake in one line: what is wrong, what is allowed, where to read more."""
+def _usage_message(error: UsageError, lang: str = "en") -> str:
+    """A command-line mistake in one line, in ``lang``: what is wrong, what is allowed, where to read more."""
     command = error.ctx.command_path if error.ctx is not None else "budgetcalc"
     if isinstance(error, MissingParameter) and isinstance(error.param, TyperArgument):
         text = f"missing the argument {(error.param.name or '').upper()}"
     elif isinstance(error, NoSuchOption):
         text = f"no such option: {error.option_name}"
-        if error.possibilities:
-            text += f" (did you mean {' or '.join(sorted(error.possibilities))}?)"
+        close = difflib.get_close_matches(error.option_name, list(error.possibilities or ()), n=1, cutoff=0)
+        if close:
+            text += f" (did you mean {close[0]}?)"
+    elif unknown := re.match(r"No such command '(.*)'\.", error.message):
+        group = error.ctx.command if error.ctx is not None else None
+        commands = group.list_commands(error.ctx) if isinstance(group, TyperGroup) and error.ctx else []
+        close = difflib.get_close_matches(unknown.group(1), commands, n=1)
+        text = f"no such command '{unknown.group(1)}'"
+        text += f" (did you mean {close[0]}?)" if close else f" (commands: {', '.join(commands)})"
     else:
         text = error.format_message().replace("Value error, ", "").replace("an argument", "a value")
         text = text[:1].lower() + text[1:].rstrip(".")
-        if error.ctx is not None and isinstance(error.ctx.command, TyperGroup) and "command" in text:
-            text += f" (commands: {', '.join(error.ctx.command.list_commands(error.ctx))})"
-    return f"{text}; see '{command} --help'"
+    return f"{_in_language(text, lang)}; {_word('see', lang)} '{command} --help'"
+
+
+def _usage_language(error: UsageError, args: list[str]) -> str:
+    """The language of a usage mistake: the command's --lang as given (Dutch by default); English for a
+    command without --lang (params, check, verify: their messages are English)."""
+    command = error.ctx.command if error.ctx is not None else None
+    if (
+        command is not None
+        and not isinstance(command, TyperGroup)
+        and not any("--lang" in getattr(parameter, "opts", ()) for parameter in command.params)
+    ):
+        return "en"
+    for number, arg in enumerate(args):
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if arg == "--lang" and number + 1 < len(args):
+            value = args[number + 1]
+        if value in ("nl", "en"):
+            return value
+    return "nl"
 
 
 def run(args: list[str]) -> int:
@@ -779,7 +925,7 @@ def run(args: list[str]) -> int:
     except NoArgsIsHelpError:
         return 2  # the help was printed
     except UsageError as error:
-        _say(_usage_message(error), err=True, prefix="error: ")
+        _say(_usage_message(error, _usage_language(error, args)), err=True, prefix="error: ")
         return 2
     except typer.Abort:
         return 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -10,12 +10,35 @@ from budgetcalc.allocation import Allocation
 from budgetcalc.engine.expectations import ExpectationStatus
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import format_euro
+from budgetcalc.notices import Notice
 from budgetcalc.terminal import visible
 
 
 def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
-    """A few lines for the terminal, in the report's language; text from the input is shown on one
-    line, with control characters as escapes, so a name cannot break or recolour the output."""
+    """A few lines for the terminal, in the report's language: the results with the warnings among
+    them; text from the input is shown on one line, with control characters as escapes, so a name
+    cannot break or recolour the output."""
+    head, warnings, published = _summary_parts(allocation, lang)
+    return head + warnings + published
+
+
+def result_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
+    """The summary's results (standard output): rule set, areas, totals, the published amounts."""
+    head, _, published = _summary_parts(allocation, lang)
+    return head + published
+
+
+def warning_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
+    """The summary's warnings (standard error): notices, and checks that do not hold."""
+    return _summary_parts(allocation, lang)[1]
+
+
+def notice_lines(notices: Iterable[Notice], lang: Lang = "nl") -> list[str]:
+    """Notices as warning lines, ``let op: ...`` / ``warning: ...``, each made visible."""
+    return [visible(f"{label('warning', lang)}: {notice.text(lang)}") for notice in notices]
+
+
+def _summary_parts(allocation: Allocation, lang: Lang) -> tuple[list[str], list[str], list[str]]:
     frame = allocation.population.frame
     totals = allocation.total.cents
     lines = [
@@ -31,25 +54,27 @@ def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
         lines.append(
             f"{label('largest', lang)}: {format_euro(int(totals[high]), lang)} ({frame['name'].iloc[high]})"
         )
-    for notice in allocation.notices:
-        lines.append(f"{label('warning', lang)}: {notice.text(lang)}")
+    warnings = notice_lines(allocation.notices, lang)
     for check in allocation.checks():
         if check.ok is False and check.key != "check_expected":
-            lines.append(f"{label('not_ok', lang)}: {label(check.key, lang)} ({check.detail})")
+            warnings.append(visible(f"{label('not_ok', lang)}: {label(check.key, lang)} ({check.detail})"))
+    published = []
     results = allocation.expectations
     compared = [r for r in results if r.status in (ExpectationStatus.MATCHES, ExpectationStatus.DIFFERS)]
     if compared:
         matching = sum(r.status is ExpectationStatus.MATCHES for r in compared)
-        lines.append(f"{label('check_expected', lang)}: {matching}/{len(compared)} {label('matches', lang)}")
+        published.append(
+            f"{label('check_expected', lang)}: {matching}/{len(compared)} {label('matches', lang)}"
+        )
         for result in compared:
             if result.status is ExpectationStatus.DIFFERS:
                 expected = result.expectation
                 actual = format_euro(result.actual_cents or 0, lang)
-                lines.append(
+                published.append(
                     f"  {label('differs', lang)}: {expected.area or label('all_areas', lang)} "
                     f"{format_euro(result.expected_cents, lang)} / {actual}"
                 )
-    return [visible(line) for line in lines]
+    return [visible(line) for line in lines], warnings, [visible(line) for line in published]
 
 
 def comparison_lines(frame: pd.DataFrame, scenarios: Sequence[str], most: int = 30) -> list[str]:

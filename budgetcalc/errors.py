@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from budgetcalc.labels import Lang, label, translated
+
 
 class BudgetcalcError(Exception):
     """A mistake in the user's input, reported as one line and exit code 2 by the CLI."""
@@ -31,24 +33,35 @@ class BudgetcalcError(Exception):
     @property
     def location(self) -> str:
         """Where the problem is, e.g. ``data.xlsx, sheet 'Blad1', row 7, column 'inwoners'``."""
+        return self.location_in("en")
+
+    def location_in(self, lang: Lang) -> str:
+        """Where the problem is, in ``lang``: ``data.xlsx, blad 'Blad1', rij 7, kolom 'inwoners'``."""
         parts: list[str] = []
         if self.file:
             parts.append(self.file)
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(f"{label('at_line', lang)} {self.line}")
         if self.key:
-            parts.append(f"key '{self.key}'")
+            parts.append(f"{label('at_key', lang)} '{self.key}'")
         if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(f"{label('at_sheet', lang)} '{self.sheet}'")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"{label('at_row', lang)} {self.row}")
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(f"{label('at_column', lang)} '{self.column}'")
         return ", ".join(parts)
 
+    def text(self, lang: Lang = "en") -> str:
+        """The one line for the user in ``lang``; in English the same as ``str(error)``."""
+        message = translated(self.message, lang)
+        if message == self.message:  # a message the label table does not word (a rule file's): all English
+            lang = "en"
+        location = self.location_in(lang)
+        return f"{location}: {message}" if location else message
+
     def __str__(self) -> str:
-        location = self.location
-        return f"{location}: {self.message}" if location else self.message
+        return self.text("en")
 
 
 class InputError(BudgetcalcError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Literal
 
 Lang = Literal["nl", "en"]
@@ -395,3 +397,485 @@ def table_column_label(column: str, lang: Lang = "nl") -> str:
     if number != column and number.isdigit():
         return f"{label('scenario', lang)} {number}"
     return column
+
+
+# Where an error is: the words of ``BudgetcalcError.location``.
+_LABELS.update(
+    {
+        "at_line": ("regel", "line"),
+        "at_key": ("sleutel", "key"),
+        "at_sheet": ("blad", "sheet"),
+        "at_row": ("rij", "row"),
+        "at_column": ("kolom", "column"),
+        "see": ("zie", "see"),
+        "report_written": ("Rapport geschreven", "Report written"),
+        "picture_written": ("Afbeelding geschreven", "Picture written"),
+    }
+)
+
+MESSAGES: dict[str, str] = {
+    # --- the command line -------------------------------------------------------------------------
+    "missing the argument {name}": "het argument {name} ontbreekt",
+    "missing option {option}": "de optie {option} ontbreekt",
+    "missing command": "geen opdracht gegeven",
+    "no such option: {option}": "onbekende optie: {option}",
+    "no such option: {option} (did you mean {options}?)": "onbekende optie: {option} (bedoelde u {options}?)",
+    "no such command {command} (did you mean {close}?)": "onbekende opdracht {command} (bedoelde u {close}?)",
+    "no such command {command} (commands: {commands})": (
+        "onbekende opdracht {command} (opdrachten: {commands})"
+    ),
+    "invalid value for {option}: {value} is not one of {choices}": (
+        "ongeldige waarde voor {option}: {value} is niet een van {choices}"
+    ),
+    "invalid value for {option}: {value}": "ongeldige waarde voor {option}: {value}",
+    "option {option} requires a value": "de optie {option} heeft een waarde nodig",
+    "got unexpected extra argument(s) ({arguments})": "onverwacht(e) extra argument(en) ({arguments})",
+    "--set expects PATH=VALUE, e.g. components.dorpsbudget.rate=1.75; got '{option}'": (
+        "--set verwacht PAD=WAARDE, bijv. components.dorpsbudget.rate=1.75; gekregen: '{option}'"
+    ),
+    "--set {path}: expected a number, got '{value}'": "--set {path}: verwacht een getal, gekregen: '{value}'",
+    "--set {path}: expected a finite number, got '{value}'": (
+        "--set {path}: verwacht een eindig getal, gekregen: '{value}'"
+    ),
+    "--column expects FIELD=HEADER, e.g. inhabitants=\"Aantal personen\"; got '{option}'": (
+        "--column verwacht VELD=KOPTEKST, bijv. inhabitants=\"Aantal personen\"; gekregen: '{option}'"
+    ),
+    "--threshold: expected an amount in euros, got '{value}'": (
+        "--threshold: verwacht een bedrag in euro's, gekregen: '{value}'"
+    ),
+    "--vary: give one or two paths": "--vary: geef één of twee paden",
+    "--sheet applies to Excel workbooks only": "--sheet geldt alleen voor Excel-werkmappen",
+    "--vary expects PATH=START:STOP:STEP, e.g. components.x.rate=1.00:2.00:0.05; got '{option}'": (
+        "--vary verwacht PAD=BEGIN:EIND:STAP, bijv. components.x.rate=1.00:2.00:0.05; gekregen: '{option}'"
+    ),
+    "--vary {path}: START, STOP and STEP must be numbers; got '{spec}'": (
+        "--vary {path}: BEGIN, EIND en STAP moeten getallen zijn; gekregen: '{spec}'"
+    ),
+    "--vary {path}: expected START <= STOP and a STEP above 0; got '{spec}'": (
+        "--vary {path}: verwacht BEGIN <= EIND en een STAP boven 0; gekregen: '{spec}'"
+    ),
+    "--vary {path}: {count} values; at most 1,000,000": "--vary {path}: {count} waarden; hoogstens 1.000.000",
+    "--area '{area}' is not the code or name of any area": (
+        "--area '{area}' is niet de code of naam van een gebied"
+    ),
+    "--area '{area}' is not the code or name of any area in {file}": (
+        "--area '{area}' is niet de code of naam van een gebied in {file}"
+    ),
+    "--area '{area}' is not the code or name of any area in {file}; did you mean {close}?": (
+        "--area '{area}' is niet de code of naam van een gebied in {file}; bedoelde u {close}?"
+    ),
+    "--area: the name '{name}' is used by {count} areas; name the area by its code ({codes})": (
+        "--area: de naam '{name}' wordt door {count} gebieden gebruikt; noem het gebied bij zijn code "
+        "({codes})"
+    ),
+    # --- output paths -----------------------------------------------------------------------------
+    "the output is a folder; give a file name, e.g. {example}": (
+        "de uitvoer is een map; geef een bestandsnaam, bijv. {example}"
+    ),
+    "the output is {what}, not a report file; give a file name": (
+        "de uitvoer is {what}, geen rapportbestand; geef een bestandsnaam"
+    ),
+    "the report exists already; use --force to replace it": (
+        "het rapport bestaat al; gebruik --force om het te vervangen"
+    ),
+    "the folder '{folder}' does not exist": "de map '{folder}' bestaat niet",
+    "cannot write the report: {reason}": "kan het rapport niet schrijven: {reason}",
+    "the output is the input file '{source}'; give the report another name": (
+        "de uitvoer is het invoerbestand '{source}'; geef het rapport een andere naam"
+    ),
+    "the output is a name in the system folder {folder} (a device or standard output), not a report file; "
+    "give a file name": (
+        "de uitvoer is een naam in de systeemmap {folder} (een apparaat of de standaarduitvoer), geen "
+        "rapportbestand; geef een bestandsnaam"
+    ),
+    "the report appeared while it was being written; not replaced": (
+        "het rapport verscheen terwijl het geschreven werd; niet vervangen"
+    ),
+    "the file name does not end in .{suffix}": "de bestandsnaam eindigt niet op .{suffix}",
+    "cannot tell the report format from the file name; use --format": (
+        "de bestandsnaam zegt niet welk formaat het rapport heeft; gebruik --format"
+    ),
+    "the comparison is written as .csv or .xlsx; give such a name": (
+        "de vergelijking wordt geschreven als .csv of .xlsx; geef zo'n naam"
+    ),
+    "written as {suffixes}; give such a name": "wordt geschreven als {suffixes}; geef zo'n naam",
+    "--plot draws a .png; give a name ending in .png": (
+        "--plot tekent een .png; geef een naam die op .png eindigt"
+    ),
+    "pictures need matplotlib: pip install 'budgetcalc[plot]' (or pip install matplotlib)": (
+        "afbeeldingen hebben matplotlib nodig: pip install 'budgetcalc[plot]' (of pip install matplotlib)"
+    ),
+    "a directory": "een map",
+    "a FIFO": "een FIFO",
+    "a character device": "een apparaat (character device)",
+    "a block device": "een apparaat (block device)",
+    "a socket": "een socket",
+    "not a regular file": "geen gewoon bestand",
+    # --- failures of the computer -----------------------------------------------------------------
+    "not valid text: {problem}": "geen geldige tekst: {problem}",
+    "out of memory: the population file or the report is too large for this computer": (
+        "geheugen vol: het bevolkingsbestand of het rapport is te groot voor deze computer"
+    ),
+    "the input is nested too deeply to process": "de invoer is te diep genest om te verwerken",
+    # --- input files ------------------------------------------------------------------------------
+    "file not found": "bestand niet gevonden",
+    "column mapping file not found": "kolomindeling niet gevonden",
+    "cannot read the file: {reason}": "kan het bestand niet lezen: {reason}",
+    "cannot read the column mapping file: {reason}": "kan de kolomindeling niet lezen: {reason}",
+    "it is a directory": "het is een map",
+    "expected a spreadsheet file, got {what}": "verwacht een spreadsheetbestand, gekregen: {what}",
+    "expected a column mapping file, got {what}": "verwacht een kolomindeling, gekregen: {what}",
+    "file too large: {size} bytes; a spreadsheet file is at most {limit}": (
+        "bestand te groot: {size} bytes; een spreadsheetbestand is hoogstens {limit}"
+    ),
+    "unsupported file type '{suffix}'; expected .xlsx, .xlsm or .csv": (
+        "bestandstype '{suffix}' wordt niet ondersteund; verwacht .xlsx, .xlsm of .csv"
+    ),
+    "the file is empty": "het bestand is leeg",
+    "the sheet is empty": "het blad is leeg",
+    "save the file as UTF-8 (Excel: 'CSV UTF-8')": "sla het bestand op als UTF-8 (Excel: 'CSV UTF-8')",
+    "the file starts as UTF-16 text but is not valid UTF-16": (
+        "het bestand begint als UTF-16-tekst maar is geen geldige UTF-16"
+    ),
+    "the file is UTF-8, but byte {byte} at {where} is not: part of the file was saved in another encoding; "
+    "{hint} and check the names on this line": (
+        "het bestand is UTF-8, maar byte {byte} op {where} niet: een deel van het bestand is in een andere "
+        "codering opgeslagen; {hint} en controleer de namen op deze regel"
+    ),
+    "the file is not text in UTF-8 or Windows-1252: byte {byte} at {where} is not a character in "
+    "Windows-1252, and the file holds no UTF-8 letters; {hint}": (
+        "het bestand is geen tekst in UTF-8 of Windows-1252: byte {byte} op {where} is geen teken in "
+        "Windows-1252, en het bestand bevat geen UTF-8-letters; {hint}"
+    ),
+    "the file is UTF-32 text, which budgetcalc does not read; {hint}": (
+        "het bestand is UTF-32-tekst, die budgetcalc niet leest; {hint}"
+    ),
+    "the file is UTF-32 text without a byte-order mark, which budgetcalc does not read; {hint}": (
+        "het bestand is UTF-32-tekst zonder byte-order mark, die budgetcalc niet leest; {hint}"
+    ),
+    "the file looks like UTF-16 text without a byte-order mark (a NUL byte next to every letter), which "
+    "budgetcalc does not read; {hint}": (
+        "het bestand lijkt UTF-16-tekst zonder byte-order mark (een NUL-byte naast elke letter), die "
+        "budgetcalc niet leest; {hint}"
+    ),
+    "the file has {lines} lines; budgetcalc reads at most {limit} areas (the whole of the Netherlands has "
+    "18,310 gemeenten, wijken and buurten); is this the right file?": (
+        "het bestand heeft {lines} regels; budgetcalc leest hoogstens {limit} gebieden (heel Nederland "
+        "heeft 18.310 gemeenten, wijken en buurten); is dit het goede bestand?"
+    ),
+    "the file has about {cells} cells; budgetcalc reads at most {limit}: leave out the columns the rules "
+    "do not need": (
+        "het bestand heeft ongeveer {cells} cellen; budgetcalc leest er hoogstens {limit}: laat de kolommen "
+        "weg die de regels niet nodig hebben"
+    ),
+    "this is not a CSV text file (it holds binary data; a renamed workbook?)": (
+        "dit is geen CSV-tekstbestand (het bevat binaire gegevens; een hernoemde werkmap?)"
+    ),
+    'a quote (") opened in this row is never closed': (
+        'een aanhalingsteken (") in deze rij wordt nooit gesloten'
+    ),
+    "cell {cell} of this row holds more than {limit} characters; no area code, name or count is that long": (
+        "cel {cell} van deze rij bevat meer dan {limit} tekens; geen gebiedscode, naam of aantal is zo lang"
+    ),
+    "not a valid CSV row: {problem}": "geen geldige CSV-rij: {problem}",
+    "no sheet '{sheet}' (sheets: {sheets})": "geen blad '{sheet}' (bladen: {sheets})",
+    "the workbook is password-protected; remove the password in Excel and try again": (
+        "de werkmap is met een wachtwoord beveiligd; haal het wachtwoord weg in Excel en probeer opnieuw"
+    ),
+    "this is an old Excel 97-2003 (.xls) file with an .xlsx name; save it as .xlsx": (
+        "dit is een oud Excel 97-2003-bestand (.xls) met een .xlsx-naam; sla het op als .xlsx"
+    ),
+    "the workbook cannot be read: it is damaged or incomplete (cut short?)": (
+        "de werkmap kan niet worden gelezen: hij is beschadigd of onvolledig (afgebroken?)"
+    ),
+    "this is not an Excel workbook (no .xlsx zip archive; a renamed file?)": (
+        "dit is geen Excel-werkmap (geen .xlsx-zipbestand; een hernoemd bestand?)"
+    ),
+    "this zip archive is not an Excel workbook (it has no xl/workbook.xml)": (
+        "dit zipbestand is geen Excel-werkmap (het heeft geen xl/workbook.xml)"
+    ),
+    "the workbook cannot be read: it is damaged ({problem})": (
+        "de werkmap kan niet worden gelezen: hij is beschadigd ({problem})"
+    ),
+    "the workbook cannot be read: it is damaged (the sheet's part is missing)": (
+        "de werkmap kan niet worden gelezen: hij is beschadigd (het deel van het blad ontbreekt)"
+    ),
+    "the workbook has {parts} parts; refused as unsafe": (
+        "de werkmap heeft {parts} delen; geweigerd als onveilig"
+    ),
+    "the workbook part {part} unpacks to {size} bytes ({ratio} times its packed size): refused as a "
+    "possible zip bomb": (
+        "het werkmapdeel {part} pakt uit tot {size} bytes ({ratio} keer zo groot als ingepakt): geweigerd "
+        "als mogelijke zipbom"
+    ),
+    "the sheet's used range reaches cell {corner} ({rows} rows x {columns} columns); delete what stands "
+    "far below or right of the table and save again": (
+        "het gebruikte bereik van het blad reikt tot cel {corner} ({rows} rijen x {columns} kolommen); "
+        "verwijder wat ver onder of rechts van de tabel staat en sla opnieuw op"
+    ),
+    "the sheet has {rows} rows; budgetcalc reads at most {limit} areas (the whole of the Netherlands has "
+    "18,310 gemeenten, wijken and buurten); delete what stands below the table": (
+        "het blad heeft {rows} rijen; budgetcalc leest hoogstens {limit} gebieden (heel Nederland heeft "
+        "18.310 gemeenten, wijken en buurten); verwijder wat onder de tabel staat"
+    ),
+    "the workbook part {part} declares an XML document type or entities, which Excel never writes (an XML "
+    "attack?); refused": (
+        "het werkmapdeel {part} declareert een XML-documenttype of entiteiten, wat Excel nooit schrijft (een "
+        "XML-aanval?); geweigerd"
+    ),
+    "its part {part} is not well-formed XML: {problem}, line {line}, column {column}": (
+        "het deel {part} is geen goedgevormde XML: {problem}, regel {line}, kolom {column}"
+    ),
+    "the workbook part {part} is encoded in {encoding}; Excel writes UTF-8: open the file in Excel and save "
+    "it again": (
+        "het werkmapdeel {part} is gecodeerd in {encoding}; Excel schrijft UTF-8: open het bestand in Excel "
+        "en sla het opnieuw op"
+    ),
+    "the workbook cannot be read: it is damaged (its zip archive holds the part {part} twice; Excel refuses "
+    "such a file)": (
+        "de werkmap kan niet worden gelezen: hij is beschadigd (het zipbestand bevat het deel {part} twee "
+        "keer; Excel weigert zo'n bestand)"
+    ),
+    "{problem}; refused rather than guessed": "{problem}; geweigerd in plaats van geraden",
+    "cell {cell} holds two values; Excel writes one": "cel {cell} bevat twee waarden; Excel schrijft er één",
+    "cell {cell} holds {value} where Excel writes {what}": (
+        "cel {cell} bevat {value} waar Excel {what} schrijft"
+    ),
+    "a plain number": "een gewoon getal",
+    "the number of a shared string": "het nummer van een gedeelde tekst",
+    "0 or 1": "0 of 1",
+    "plain text": "gewone tekst",
+    "the sheet defines cell {cell} twice (Excel refuses such a file as damaged)": (
+        "het blad definieert cel {cell} twee keer (Excel weigert zo'n bestand als beschadigd)"
+    ),
+    "the sheet defines cell {cell} after cell {previous}: its cells are out of order (Excel refuses such a "
+    "file as damaged)": (
+        "het blad definieert cel {cell} na cel {previous}: de cellen staan niet op volgorde (Excel weigert "
+        "zo'n bestand als beschadigd)"
+    ),
+    "character {position} of this line": "teken {position} van deze regel",
+    "character {position} of this line (after {text})": "teken {position} van deze regel (na {text})",
+    "cell {cell} holds {count} characters; Excel allows at most {limit} in a cell": (
+        "cel {cell} bevat {count} tekens; Excel staat er hoogstens {limit} in een cel toe"
+    ),
+    "cells {cells} are merged: each area needs its own count; unmerge them and give every cell its number": (
+        "cellen {cells} zijn samengevoegd: elk gebied heeft een eigen aantal nodig; maak de samenvoeging "
+        "ongedaan en geef elke cel zijn getal"
+    ),
+    "cells {cells} are merged: each column needs its own count; unmerge them and give every cell its "
+    "number": (
+        "cellen {cells} zijn samengevoegd: elke kolom heeft een eigen aantal nodig; maak de samenvoeging "
+        "ongedaan en geef elke cel zijn getal"
+    ),
+    "the sheet's merged ranges overlap (Excel refuses such a file as damaged); open it in Excel, unmerge "
+    "the cells and save it again": (
+        "de samengevoegde bereiken van het blad overlappen (Excel weigert zo'n bestand als beschadigd); open "
+        "het in Excel, maak de samenvoeging ongedaan en sla het opnieuw op"
+    ),
+    "the cell holds the Excel error {value}": "de cel bevat de Excel-fout {value}",
+    "the cell holds the formula ={formula} but no computed value; open the file in Excel and save it, or "
+    "type the number": (
+        "de cel bevat de formule ={formula} maar geen berekende waarde; open het bestand in Excel en sla het "
+        "op, of typ het getal"
+    ),
+    # --- headers and column mappings --------------------------------------------------------------
+    "no header row found in the first {count} rows: expected a row with column names such as "
+    "'gebiedscode' or 'code', 'naam' or 'name', 'inwoners' or 'inhabitants' (or map your headers with "
+    "--column)": (
+        "geen kopregel gevonden in de eerste {count} rijen: verwacht een rij met kolomnamen als "
+        "'gebiedscode' of 'code', 'naam' of 'name', 'inwoners' of 'inhabitants' (of wijs uw koppen toe "
+        "met --column)"
+    ),
+    "the file has a header but no areas below it": (
+        "het bestand heeft een kopregel maar geen gebieden eronder"
+    ),
+    "row has values beyond the last header column ({count} columns)": (
+        "de rij heeft waarden voorbij de laatste kolom met een kop ({count} kolommen)"
+    ),
+    "required column '{field}' is missing (found: {found})": (
+        "verplichte kolom '{field}' ontbreekt (gevonden: {found})"
+    ),
+    "required column '{field}' is missing (found: {found}); '{header}': did you mean '{alias}'? or use "
+    '--column {field}="{header}"': (
+        "verplichte kolom '{field}' ontbreekt (gevonden: {found}); '{header}': bedoelde u '{alias}'? of "
+        'gebruik --column {field}="{header}"'
+    ),
+    "columns '{first}' and '{second}' both mean '{field}'; keep one or rename the other": (
+        "de kolommen '{first}' en '{second}' betekenen allebei '{field}'; houd er één of geef de andere "
+        "een andere naam"
+    ),
+    "the population has no column '{column}'": "het bevolkingsbestand heeft geen kolom '{column}'",
+    "unknown field '{field}' in the column mapping; did you mean '{close}'?": (
+        "onbekend veld '{field}' in de kolomindeling; bedoelde u '{close}'?"
+    ),
+    "unknown field '{field}' in the column mapping; did you mean '{close}'? (valid fields: {fields})": (
+        "onbekend veld '{field}' in de kolomindeling; bedoelde u '{close}'? (geldige velden: {fields})"
+    ),
+    "unknown field '{field}' in the column mapping (valid fields: {fields})": (
+        "onbekend veld '{field}' in de kolomindeling (geldige velden: {fields})"
+    ),
+    "unknown field '{field}' in --column; did you mean '{close}'? (valid fields: {fields})": (
+        "onbekend veld '{field}' in --column; bedoelde u '{close}'? (geldige velden: {fields})"
+    ),
+    "unknown field '{field}' in --column (valid fields: {fields})": (
+        "onbekend veld '{field}' in --column (geldige velden: {fields})"
+    ),
+    "not a valid column mapping (TOML): {problem}": "geen geldige kolomindeling (TOML): {problem}",
+    "'columns' must be a section of field = \"header\" lines, not one value: write [columns] and below it "
+    'e.g. inhabitants = "Inwoners"': (
+        "'columns' moet een sectie met regels veld = \"kop\" zijn, niet één waarde: schrijf [columns] en "
+        'daaronder bijv. inhabitants = "Inwoners"'
+    ),
+    "keys outside [columns] ({keys}) would be ignored; put every field under [columns]": (
+        "sleutels buiten [columns] ({keys}) zouden genegeerd worden; zet elk veld onder [columns]"
+    ),
+    "'{field}' must name a column header in quotes, e.g. {example} = \"Inwoners\"": (
+        "'{field}' moet een kolomkop tussen aanhalingstekens noemen, bijv. {example} = \"Inwoners\""
+    ),
+    "the column mapping gives the column '{header}' to {fields}; a column can hold one field only": (
+        "de kolomindeling geeft de kolom '{header}' aan {fields}; een kolom kan maar één veld bevatten"
+    ),
+    "the column mapping names '{header}' for {field}, but the file has no such column (found: {found})": (
+        "de kolomindeling noemt '{header}' voor {field}, maar het bestand heeft geen zulke kolom "
+        "(gevonden: {found})"
+    ),
+    # --- cells ------------------------------------------------------------------------------------
+    "empty cell; every area needs a {column}": "lege cel; elk gebied heeft een {column} nodig",
+    "empty cell; expected {expected}": "lege cel; verwacht {expected}",
+    "expected {expected}, got {value}": "verwacht {expected}, gekregen: {value}",
+    "a whole number of 0 or more": "een geheel getal van 0 of meer",
+    "a number of 0 or more": "een getal van 0 of meer",
+    "expected a whole number, got {value}": "verwacht een geheel getal, gekregen: {value}",
+    "expected 0 or more, got {value}": "verwacht 0 of meer, gekregen: {value}",
+    "{value} is too large to be real (more than {limit})": (
+        "{value} is te groot om echt te zijn (meer dan {limit})"
+    ),
+    "{value} has more than {count} decimals; round it in the file": (
+        "{value} heeft meer dan {count} decimalen; rond het af in het bestand"
+    ),
+    "the date {date} (Excel turned the number into a date?)": (
+        "de datum {date} (heeft Excel het getal in een datum veranderd?)"
+    ),
+    "{problem}; pass --skip-suppressed to leave such areas out (they are then listed)": (
+        "{problem}; geef --skip-suppressed om zulke gebieden weg te laten (ze worden dan genoemd)"
+    ),
+    "{problem}; a rule needs this figure; fill it in or leave the area out": (
+        "{problem}; een regel heeft dit getal nodig; vul het in of laat het gebied weg"
+    ),
+    "the value is suppressed ({value}: not published)": "de waarde is geheim ({value}: niet gepubliceerd)",
+    "{value} could mean {number} (thousands separator) or a number below 1,000 with three decimals; write "
+    "it without a thousands separator": (
+        "{value} kan {number} betekenen (scheidingsteken voor duizendtallen) of een getal onder 1.000 met "
+        "drie decimalen; schrijf het zonder scheidingsteken voor duizendtallen"
+    ),
+    "expected a number, got {value}": "verwacht een getal, gekregen: {value}",
+    "duplicate area code '{code}' (also in row {row})": (
+        "gebiedscode '{code}' komt dubbel voor (ook in rij {row})"
+    ),
+    "the text is {length} characters long; an area's code, name or kind has at most {limit} (is this the "
+    "right column?)": (
+        "de tekst is {length} tekens lang; de code, naam of soort van een gebied heeft er hoogstens {limit} "
+        "(is dit de goede kolom?)"
+    ),
+    "the text holds a control character ({code}) at character {position}; remove it from the file": (
+        "de tekst bevat een stuurteken ({code}) op teken {position}; haal het uit het bestand"
+    ),
+    # --- selection and scope ----------------------------------------------------------------------
+    "no areas left to allocate ({reasons})": "geen gebieden over om te verdelen ({reasons})",
+    "the file holds areas of several CBS levels ({counts}); choose one with --level": (
+        "het bestand bevat gebieden van meerdere CBS-niveaus ({counts}); kies er één met --level"
+    ),
+    "--level needs a column with the kind of area (soort, 'Soort regio', recs)": (
+        "--level heeft een kolom met de soort gebied nodig (soort, 'Soort regio', recs)"
+    ),
+    "no areas of level '{level}' (levels in the file: {levels})": (
+        "geen gebieden van niveau '{level}' (niveaus in het bestand: {levels})"
+    ),
+    "--municipality needs a municipality column (gemeente, gm_naam) or CBS codes (GM/WK/BU....)": (
+        "--municipality heeft een kolom met de gemeente nodig (gemeente, gm_naam) of CBS-codes (GM/WK/BU....)"
+    ),
+    "no areas of municipality '{municipality}' in the file (it has: {found})": (
+        "geen gebieden van gemeente '{municipality}' in het bestand (het heeft: {found})"
+    ),
+    "no areas of municipality '{municipality}' in the file (it has: {found}); {asked}: did you mean "
+    "{close}?": (
+        "geen gebieden van gemeente '{municipality}' in het bestand (het heeft: {found}); {asked}: bedoelde "
+        "u {close}?"
+    ),
+    "{shown} and {count} more": "{shown} en {count} meer",
+    "the rule set '{name}' is for the municipality {municipality}, but the population's areas lie in "
+    "{others}; use the rule file of that municipality, or pass --allow-other-municipality to apply these "
+    "rules to them on purpose": (
+        "de regeling '{name}' is voor de gemeente {municipality}, maar de gebieden van het bevolkingsbestand "
+        "liggen in {others}; gebruik het regelbestand van die gemeente, of geef --allow-other-municipality "
+        "om deze regels er bewust op toe te passen"
+    ),
+    "the population holds {count} areas of {municipality} (the rule set's municipality) and areas of "
+    "other municipalities ({others}); choose one with --municipality": (
+        "het bevolkingsbestand bevat {count} gebieden van {municipality} (de gemeente van de regeling) en "
+        "gebieden van andere gemeenten ({others}); kies er één met --municipality"
+    ),
+}
+"""Messages about the population file and the command line: English template to Dutch template.
+
+The program raises its errors in English (``str(error)``, the words docs/rules.md quotes); where an
+error is printed in Dutch, :func:`translated` finds the template the English text follows and words it
+in Dutch with the same values. A value that is itself a message (a reason, a nested problem) is worded
+in Dutch too. Text that follows no template stays as it is.
+"""
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_NESTED = frozenset({"problem", "reasons", "where", "text"})
+"""Placeholders whose value may hold ``;``: messages inside messages, and text quoted from a file. Other
+values hold none, so that a short template never takes a longer message's ``; hint`` for one of its values."""
+
+
+@functools.cache
+def _message_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Every template as a regular expression; the most specific (most fixed text) first."""
+    from budgetcalc.notices import _TEMPLATES as NOTICES
+
+    pairs = [*MESSAGES.items(), *((english, dutch) for dutch, english in NOTICES.values())]
+    patterns = []
+    for english, dutch in pairs:
+        pieces = _PLACEHOLDER.split(english)
+        seen: set[str] = set()
+        regex = ""
+        for number, piece in enumerate(pieces):
+            if number % 2 == 0:
+                regex += re.escape(piece)
+            elif piece in seen:
+                regex += f"(?P={piece})"
+            else:
+                seen.add(piece)
+                regex += f"(?P<{piece}>{'.*?' if piece in _NESTED else '[^;]*?'})"
+        fixed = sum(len(piece) for piece in pieces[::2])
+        patterns.append((fixed, re.compile(regex, re.DOTALL), dutch))
+    patterns.sort(key=lambda found: -found[0])
+    return tuple((pattern, dutch) for _, pattern, dutch in patterns)
+
+
+def translated(message: str, lang: Lang) -> str:
+    """``message`` in ``lang``: English as it is; Dutch by the template it follows (see ``MESSAGES``)."""
+    if lang == "en":
+        return message
+    for pattern, dutch in _message_patterns():
+        found = pattern.fullmatch(message)
+        if found:
+            values = {name: _translated_value(value) for name, value in found.groupdict().items()}
+            return dutch.format_map(values)
+    return message
+
+
+_GROUPED_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+
+
+def _translated_value(value: str) -> str:
+    """A value inside a message: itself a message (``; ``-separated messages), a number with thousands
+    separators (``3,145,728`` reads ``3.145.728`` in Dutch), or shown as it is."""
+    if _GROUPED_NUMBER.fullmatch(value):
+        return value.replace(",", ".")
+    whole = translated(value, "nl")
+    if whole != value or "; " not in value:
+        return whole
+    return "; ".join(translated(part, "nl") for part in value.split("; "))

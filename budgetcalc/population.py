@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -12,7 +13,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import pandas as pd
 
-from budgetcalc.columns import REQUIRED, WHOLE_COUNT_COLUMNS, canonical_name
+from budgetcalc.columns import ALIASES, REQUIRED, WHOLE_COUNT_COLUMNS, canonical_name, normalise_header
 from budgetcalc.errors import InputError
 from budgetcalc.exact import Fixed, decimal_places, decimal_to_units
 from budgetcalc.notices import Notice, examples
@@ -86,10 +87,7 @@ class Population:
         headers = {**own_headers, **{k: v for k, v in (headers or {}).items() if k in own_headers}}
         for required in REQUIRED:
             if required not in renamed.columns:
-                raise InputError(
-                    f"required column '{required}' is missing (found: {', '.join(headers.values())})",
-                    **where,
-                )
+                raise InputError(_missing_column(required, frame.columns, list(headers.values())), **where)
         columns: dict[str, Any] = {
             "code": _text_column(renamed["code"], headers["code"], row_numbers, where, required=True),
             "name": _text_column(renamed["name"], headers["name"], row_numbers, where, required=False),
@@ -161,6 +159,26 @@ class Population:
 
     def row_of(self, position: int) -> int:
         return self.rows[position] if self.rows else position + 1
+
+
+def _missing_column(required: str, file_headers: Iterable[object], found: list[str]) -> str:
+    """Why a required field has no column; where a header of the file is a near miss of one of the
+    field's names (``inwonres``), that header, the name it resembles and the --column that maps it."""
+    message = f"required column '{required}' is missing (found: {', '.join(found)})"
+    best: tuple[float, str, str] | None = None
+    for header in file_headers:
+        text = str(header).strip()
+        normal = normalise_header(text)
+        if not normal or canonical_name(text) in ALIASES:
+            continue
+        for alias in ALIASES[required]:
+            score = difflib.SequenceMatcher(None, normal, alias).ratio()
+            if score >= 0.75 and (best is None or score > best[0]):
+                best = (score, text, alias)
+    if best is None:
+        return message
+    _, header, alias = best
+    return f"{message}; '{header}': did you mean '{alias}'? or use --column {required}=\"{header}\""
 
 
 def canonical_columns(frame: pd.DataFrame, where: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -205,3 +205,15 @@ def assert_reperformed(allocation: Allocation, written: Path, converted: Path) -
         assert [round(Decimal(str(row[index])) * 100) for row in found] == cents, column.amount
         checked.add(column.amount)
     assert checked == set(allocation.amount_columns)
+
+
+LANG_COMMANDS = ("allocate", "explain", "compare", "sweep")
+"""The commands with --lang; their messages are Dutch unless asked otherwise."""
+
+
+def in_english(args: list[str]) -> list[str]:
+    """The command line with ``--lang en`` right after a command that has it, so its messages are the
+    English ones the tests quote; a ``--lang`` later on the line still wins."""
+    if args and args[0] in LANG_COMMANDS:
+        return [args[0], "--lang", "en", *args[1:]]
+    return args

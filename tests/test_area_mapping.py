@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import corpus_maker
+from helpers import corpus_maker, in_english
 from typer.testing import CliRunner
 
 from budgetcalc.reading import read_area_mapping, read_population, sum_into_areas
@@ -87,6 +87,11 @@ def run(*arguments: str | Path) -> object:
     return CliRunner().invoke(app, [str(argument) for argument in arguments])
 
 
+def run_en(*arguments: str | Path) -> object:
+    """The command in English, for the tests that quote its English messages."""
+    return CliRunner().invoke(app, in_english([str(argument) for argument in arguments]))
+
+
 def allocate_json(tmp_path: Path, *extra: str, mapping: str | bytes = MAPPING, **kw: str) -> dict:
     population, rules, areas = files(tmp_path, mapping, **kw)
     out = tmp_path / "rapport.json"
@@ -99,7 +104,7 @@ def allocate_json(tmp_path: Path, *extra: str, mapping: str | bytes = MAPPING, *
 
 def error_of(tmp_path: Path, *extra: str, mapping: str | bytes = MAPPING, **kw: str) -> str:
     population, rules, areas = files(tmp_path, mapping, **kw)
-    result = run("allocate", population, "-r", rules, "--areas", areas, "-o", tmp_path / "r.json", *extra)
+    result = run_en("allocate", population, "-r", rules, "--areas", areas, "-o", tmp_path / "r.json", *extra)
     assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
     assert not (tmp_path / "r.json").exists()
     lines = result.output.strip().splitlines()  # type: ignore[attr-defined]

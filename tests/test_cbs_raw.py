@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import in_english
 from typer.testing import CliRunner, Result
 
 from budgetcalc import Allocation, Population, allocate, load_ruleset
@@ -54,7 +55,7 @@ def raw_wijk_allocation(raw: dict[str, Population]) -> Allocation:
 
 
 def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, ["allocate", *map(str, args)])
+    return CliRunner().invoke(app, in_english(["allocate", *map(str, args)]))
 
 
 def municipality_of(code: str) -> str:
@@ -196,7 +197,7 @@ def test_the_nederland_row_is_skipped_with_a_warning_on_the_terminal(workdir: Pa
         "--allow-other-municipality",
     )
     assert result.exit_code == 0, result.output
-    assert "warning: 1 row(s) skipped, the row for the whole country (code NL00): row 2" in result.stdout
+    assert "warning: 1 row(s) skipped, the row for the whole country (code NL00): row 2" in result.stderr
     assert "Number of areas: 22" in result.stdout
 
 

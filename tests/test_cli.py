@@ -19,6 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import in_english
 from typer.testing import CliRunner, Result
 
 from cli import app
@@ -54,6 +55,11 @@ def euro_en(amount: Decimal) -> str:
 
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(app, [str(arg) for arg in args])
+
+
+def run_in_english(*args: str | Path) -> Result:
+    """The command with --lang en: its messages in the English the tests quote."""
+    return CliRunner().invoke(app, in_english([str(arg) for arg in args]))
 
 
 def files(folder: Path) -> list[str]:
@@ -209,7 +215,7 @@ def test_force_overwrites(workdir: Path) -> None:
 
 
 def test_missing_population_file(workdir: Path) -> None:
-    line = assert_one_error_line(run("allocate", "bestaat-niet.xlsx", "--rules", RULES))
+    line = assert_one_error_line(run_in_english("allocate", "bestaat-niet.xlsx", "--rules", RULES))
     assert line == "error: bestaat-niet.xlsx: file not found"
     assert files(workdir) == []
 
@@ -243,7 +249,7 @@ def test_missing_rule_file(workdir: Path) -> None:
 def test_missing_column(workdir: Path) -> None:
     population = workdir / "dorpen.csv"
     population.write_text("gebiedscode;naam;soort\nD01;Adorp;dorp\n", encoding="utf-8")
-    line = assert_one_error_line(run("allocate", population, "--rules", RULES, "-o", "out.csv"))
+    line = assert_one_error_line(run_in_english("allocate", population, "--rules", RULES, "-o", "out.csv"))
     assert (
         line
         == f"error: {population}: required column 'inhabitants' is missing (found: gebiedscode, naam, soort)"
@@ -256,13 +262,15 @@ def test_bad_value_names_row_and_column(workdir: Path) -> None:
     population.write_text(
         "code,name,kind,inhabitants\nD01,Adorp,dorp,664\nD02,Baflo,dorp,-3\n", encoding="utf-8"
     )
-    line = assert_one_error_line(run("allocate", population, "--rules", RULES, "-o", "out.json"))
+    line = assert_one_error_line(run_in_english("allocate", population, "--rules", RULES, "-o", "out.json"))
     assert line == f"error: {population}, row 3, column 'inhabitants': expected 0 or more, got '-3'"
     assert files(workdir) == ["dorpen.csv"]
 
 
 def test_unknown_sheet(workdir: Path) -> None:
-    line = assert_one_error_line(run("allocate", LEEUWARDEN, "--rules", RULES, "--sheet", "Dorpen"))
+    line = assert_one_error_line(
+        run_in_english("allocate", LEEUWARDEN, "--rules", RULES, "--sheet", "Dorpen")
+    )
     assert "no sheet 'Dorpen'" in line and str(LEEUWARDEN) in line
     assert files(workdir) == []
 
@@ -274,7 +282,9 @@ def test_format_and_suffix_disagree(workdir: Path) -> None:
 
 
 def test_missing_output_folder(workdir: Path) -> None:
-    line = assert_one_error_line(run("allocate", LEEUWARDEN, "-r", RULES, "-o", "nergens/out.xlsx"))
+    line = assert_one_error_line(
+        run_in_english("allocate", LEEUWARDEN, "-r", RULES, "-o", "nergens/out.xlsx")
+    )
     assert "does not exist" in line
     assert files(workdir) == []
 
@@ -339,7 +349,7 @@ def program(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_real_program_reports_a_user_error_without_traceback(tmp_path: Path) -> None:
-    finished = program("allocate", "bestaat-niet.xlsx", "--rules", RULES, cwd=tmp_path)
+    finished = program("allocate", "--lang", "en", "bestaat-niet.xlsx", "--rules", RULES, cwd=tmp_path)
     assert finished.returncode == 2
     assert "Traceback" not in finished.stdout + finished.stderr
     assert finished.stderr == "error: bestaat-niet.xlsx: file not found\n"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import OLD_REPORT, TINY_POPULATION, TINY_RULES
+from helpers import OLD_REPORT, TINY_POPULATION, TINY_RULES, in_english
 
 from budgetcalc.report import write_atomically
 
@@ -149,7 +149,7 @@ def test_hostile_inputs_in_the_real_program_end_as_one_line(tmp_path: Path) -> N
     }
     running = {
         name: subprocess.Popen(
-            [sys.executable, str(ROOT / "cli.py"), *args],
+            [sys.executable, str(ROOT / "cli.py"), *in_english(args)],
             cwd=tmp_path,
             env={**environment(), "PYTHONUTF8": "0", "LC_ALL": "C.UTF-8"},
             stdout=subprocess.PIPE,

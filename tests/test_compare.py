@@ -253,7 +253,7 @@ def test_plot_needs_a_png_name_and_says_how_to_get_matplotlib(
     import importlib.util
 
     arguments = ["sweep", str(WIJKEN), "-r", str(RULES), "--vary", f"{RATE}=2.00:3.00:0.50"]
-    result = CliRunner().invoke(app, [*arguments, "--plot", str(tmp_path / "x.jpg")])
+    result = CliRunner().invoke(app, [*arguments, "--plot", str(tmp_path / "x.jpg"), "--lang", "en"])
     assert result.exit_code == 2 and "ending in .png" in result.output
     real = importlib.util.find_spec
     monkeypatch.setattr(

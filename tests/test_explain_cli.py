@@ -109,13 +109,13 @@ def test_by_name_and_by_code_give_the_same(population: Path) -> None:
 
 
 def test_an_unknown_area_is_one_line_with_a_suggestion(population: Path) -> None:
-    line = one_error(explain(population, "luttelgeest"))
+    line = one_error(explain(population, "luttelgeest", "--lang", "en"))
     assert "--area 'luttelgeest'" in line
     assert "did you mean 'Wijk 03 Luttelgeest' (WK017103)?" in line
 
 
 def test_an_area_nothing_like_any_is_one_line_without_a_guess(population: Path) -> None:
-    line = one_error(explain(population, "Zzyzx"))
+    line = one_error(explain(population, "Zzyzx", "--lang", "en"))
     assert "'Zzyzx' is not the code or name of any area" in line and "did you mean" not in line
 
 
@@ -127,7 +127,7 @@ def test_a_name_two_areas_bear_is_one_line_naming_their_codes(tmp_path: Path) ->
         'name = "Dorpsbudget"\nmunicipality = "Testgemeente"\ndecision = "test"\n'
         "valid_from = 2024-01-01\nreference_date = 2024-01-01\n\n[components.dorpsbudget]\nfixed = 500\n"
     )
-    line = one_error(run(population, "--rules", rules, "--area", "Oosterend"))
+    line = one_error(run(population, "--rules", rules, "--area", "Oosterend", "--lang", "en"))
     assert "'Oosterend' is used by 2 areas" in line and "D01, D02" in line
     result = run(population, "--rules", rules, "--area", "D02")
     assert result.exit_code == 0 and "Gebied: D02 Oosterend" in result.stdout

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from helpers import in_english
 from typer.testing import CliRunner, Result
 
 from budgetcalc.columns import ALIASES
@@ -77,7 +78,7 @@ def deadline() -> Iterator[None]:
 
 
 def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [str(arg) for arg in args])
+    return CliRunner().invoke(app, in_english([str(arg) for arg in args]))
 
 
 def one_error_line(result: Result) -> str:

@@ -299,7 +299,7 @@ def run_cli(path: Path, folder: Path) -> tuple[int, str]:
     """Exit code and stderr of the command; the subprocess timeout guards against a hang."""
     program = Path(sys.executable).with_name("budgetcalc")
     finished = subprocess.run(
-        [str(program), "allocate", str(path), "--rules", str(RULES), "-o", "out.csv"],
+        [str(program), "allocate", "--lang", "en", str(path), "--rules", str(RULES), "-o", "out.csv"],
         cwd=folder,
         env={**os.environ, "PYTHONUTF8": "1", "PYTHONWARNINGS": "default"},
         capture_output=True,

@@ -69,7 +69,7 @@ def messages(expected: dict[str, Any]) -> list[str]:
 
 def run_in_process(path: Path, output: str, args: list[str]) -> tuple[int, str, str, BaseException | None]:
     result: Result = CliRunner().invoke(
-        app, ["allocate", str(path), "--rules", str(RULES), "-o", output, *args]
+        app, ["allocate", "--lang", "en", str(path), "--rules", str(RULES), "-o", output, *args]
     )
     return result.exit_code, result.stdout, result.stderr, result.exception
 
@@ -86,6 +86,8 @@ def run_isolated(path: Path, output: str, args: list[str], cwd: Path) -> tuple[i
             sys.executable,
             str(ROOT / "cli.py"),
             "allocate",
+            "--lang",
+            "en",
             str(path),
             "--rules",
             str(RULES),

@@ -225,7 +225,7 @@ USAGE_ERRORS = {
     "no rules": (["allocate", "pop.csv"], ["--rules"]),
     "no population": (["allocate", "--rules", "r.toml"], ["POPULATION"]),
     "unknown option": (["allocate", "pop.csv", "--rules", "r.toml", "--bogus"], ["--bogus", "--help"]),
-    "option without value": (["allocate", "pop.csv", "--rules", "r.toml", "--level"], ["--level", "value"]),
+    "option without value": (["allocate", "pop.csv", "--rules", "r.toml", "--level"], ["--level", "waarde"]),
     "unknown command": (["frobnicate"], ["frobnicate", "allocate"]),
     "extra argument": (["allocate", "pop.csv", "more.csv", "--rules", "r.toml"], ["more.csv"]),
 }
@@ -261,7 +261,7 @@ def test_help_and_version_still_work(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_standard_output_as_the_report_is_refused_for_what_it_is(tmp_path: Path) -> None:
     prepare(tmp_path)
-    base = ["allocate", "pop.csv", "--rules", "r.toml", "--format", "csv", "--force", "-o"]
+    base = ["allocate", "--lang", "en", "pop.csv", "--rules", "r.toml", "--format", "csv", "--force", "-o"]
     commands = {
         "dev stdout": ([*base, "/dev/stdout"], tmp_path),
         "proc fd": ([*base, "/proc/self/fd/1"], tmp_path),

@@ -86,7 +86,7 @@ def test_set_changes_the_amounts_as_the_rule_says(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_override_is_one_line_naming_the_path(tmp_path: Path, setting: str, message: str) -> None:
-    result = run("allocate", WIJKEN, "-r", RULES, "-o", tmp_path / "x.csv", "--set", setting)
+    result = run("allocate", WIJKEN, "-r", RULES, "-o", tmp_path / "x.csv", "--set", setting, "--lang", "en")
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert message in result.output and "Traceback" not in result.output  # type: ignore[attr-defined]
     assert not (tmp_path / "x.csv").exists()

@@ -4,6 +4,7 @@ under the reason it was dropped for."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,14 @@ from budgetcalc.errors import InputError
 from budgetcalc.notices import Notice, examples
 from budgetcalc.numbers import is_suppressed
 from budgetcalc.population import TEXT_FIELDS, text_cells
-from budgetcalc.scope import MUNICIPALITY_NUMBER, Municipality, municipalities_of, municipality_code, name_key
+from budgetcalc.scope import (
+    MUNICIPALITY_NUMBER,
+    Municipality,
+    known_municipalities,
+    municipalities_of,
+    municipality_code,
+    name_key,
+)
 from budgetcalc.text import normal_text
 
 CBS_LEVELS = ("gemeente", "wijk", "buurt")
@@ -243,10 +251,20 @@ def _by_municipality(
     if not kept:
         names = sorted({places[position].describe() for position in selected if places[position].describe()})
         shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-        raise InputError(
-            f"no areas of municipality '{selection.municipality}' in the file (it has: {shown})", **where
-        )
+        message = f"no areas of municipality '{selection.municipality}' in the file (it has: {shown})"
+        close = _close_municipality(selection.municipality, [places[p].name for p in selected])
+        hint = f"; {selection.municipality}: did you mean {close}?" if close else ""
+        raise InputError(message + hint, **where)
     return kept
+
+
+def _close_municipality(asked: str, names_in_file: list[str]) -> str | None:
+    """The municipality name closest to a misspelt ``asked`` (``Leewarden``: Leeuwarden), from the
+    file's own municipalities and the 2024 list; ``None`` where none is close."""
+    names = {name_key(name): name for name in known_municipalities().values()}
+    names.update({name_key(name): name for name in names_in_file if name})
+    close = difflib.get_close_matches(name_key(asked), list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
 
 
 def _named(place: Municipality, wanted: Municipality) -> bool:
