@@ -74,6 +74,23 @@ def _summary_parts(allocation: Allocation, lang: Lang) -> tuple[list[str], list[
                     f"  {label('differs', lang)}: {expected.area or label('all_areas', lang)} "
                     f"{format_euro(result.expected_cents, lang)} / {actual}"
                 )
+    not_compared = [r for r in results if r not in compared]
+    if not_compared:
+        published.append(
+            f"{label('check_expected', lang)}: {len(not_compared)} {label('not_compared_count', lang)}"
+        )
+        for result in not_compared:  # the area is missing, or has another count than the source's
+            expected = result.expectation
+            why = label(result.status.value, lang)
+            if result.status is ExpectationStatus.OTHER_COUNT:
+                why += (
+                    f" ({label('source', lang).lower()} {expected.inhabitants}, "
+                    f"{label('here', lang)} {result.actual_inhabitants})"
+                )
+            published.append(
+                f"  {expected.area or label('all_areas', lang)} "
+                f"{format_euro(result.expected_cents, lang)}: {why}"
+            )
     return [visible(line) for line in lines], warnings, [visible(line) for line in published]
 
 

@@ -355,6 +355,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "matches": ("komt overeen", "matches"),
     "differs": ("WIJKT AF", "DIFFERS"),
     "area_missing": ("gebied niet in bevolkingsbestand", "area not in population"),
+    "not_compared_count": ("niet vergeleken", "not compared"),
+    "here": ("hier", "here"),
     "all_areas": ("alle gebieden samen", "all areas together"),
     "other_count": ("ander aantal inwoners, niet vergeleken", "other inhabitant count, not compared"),
     # columns of a comparison or sweep table (the CSV for Excel)

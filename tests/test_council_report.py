@@ -124,3 +124,30 @@ def test_the_checks_sheet_keeps_routine_apart_from_what_deserves_a_look(
     routine = [text for verdict, text in notices if verdict == "ter informatie"]
     assert any("Schokland" in str(text) for text in look)
     assert any("buiten de selectie" in str(text) for text in routine)
+
+
+@pytest.mark.parametrize(
+    ("rows", "says"),
+    [
+        # the rule file publishes Adorp: 664 inhabitants, EUR 7,682.52 (6,567 + 1.68 x 664)
+        ("ADP,Adorp,585\n", "Adorp € 7.682,52: ander aantal inwoners, niet vergeleken (bron 664, hier 585)"),
+        ("BFL,Baflo,2050\n", "Adorp € 7.682,52: gebied niet in bevolkingsbestand"),
+    ],
+)
+def test_the_terminal_says_when_a_published_amount_could_not_be_compared(
+    tmp_path: pytest.TempPathFactory, rows: str, says: str
+) -> None:
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    folder = Path(str(tmp_path))
+    people = folder / "dorpen.csv"
+    people.write_text("gebiedscode,naam,inwoners\n" + rows, encoding="utf-8")
+    rules = Path(__file__).resolve().parent.parent / "rules" / "het-hogeland-2021.toml"
+    result = CliRunner().invoke(app, ["allocate", str(people), "-r", str(rules), "-o", str(folder / "r.csv")])
+    assert result.exit_code == 0, result.output
+    assert "Gepubliceerd bedrag: 1 niet vergeleken" in result.stdout
+    assert f"  {says}" in result.stdout.splitlines()
