@@ -128,7 +128,7 @@ def rule_rows(ruleset: RuleSet, lang: Lang = "nl") -> list[Row]:
         if exception.component:
             what += f" ({_component_title(ruleset, exception.component)})"
         source = "; ".join(text for text in (exception.reason, exception.source) if text)
-        rows.append((label("exception", lang), what, exception.amount.value, source))
+        rows.append((_name("exception", lang), what, exception.amount.value, source))
     for expected in ruleset.expected:
         what = f"{_name('expected', lang)} {expected.area or label('all_areas', lang)}"
         if expected.component:
