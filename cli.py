@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import difflib
 import os
 import re
@@ -315,9 +314,8 @@ def allocate(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
     """Compute every area's budget and write the allocation report."""
-    from budgetcalc import allocate as run_allocation
     from budgetcalc.errors import OutputError
-    from budgetcalc.inputs import read_inputs
+    from budgetcalc.inputs import allocation_of
     from budgetcalc.report import EXCEL_ONLY_CSV, ReportFormat, check_target, write_report
 
     def run() -> None:
@@ -344,9 +342,7 @@ def allocate(
             allow_other_municipality,
             areas,
         )
-        ruleset, people, record = read_inputs(population, rules, options, overrides or ())
-        result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
-        result = dataclasses.replace(result, provenance=record)
+        result = allocation_of(population, rules, options, overrides or ())
         write_report(
             result, target, ReportFormat(chosen), lang.value, force=force, protected=inputs, excel=excel
         )
@@ -387,9 +383,8 @@ def explain(
 ) -> None:
     """Show how one area's amount came about, step by step: the values read, the rule set and its
     source, each bracket, term, rounding, minimum or maximum, exception, pot share, and the total."""
-    from budgetcalc import allocate as run_allocation
     from budgetcalc.explain import area_position, explanation_lines
-    from budgetcalc.inputs import read_inputs
+    from budgetcalc.inputs import allocation_of
     from budgetcalc.report.json_report import dumps, explain_document
 
     def run() -> None:
@@ -404,17 +399,16 @@ def explain(
             allow_other_municipality,
             areas,
         )
-        ruleset, people, record = read_inputs(population, rules, options, overrides or ())
-        result = run_allocation(people, ruleset, allow_other_municipality=allow_other_municipality)
-        result = dataclasses.replace(result, provenance=record)
+        result = allocation_of(population, rules, options, overrides or ())
         position = area_position(result, area)
-        _warn_notices(people.warnings, lang.value)
+        _warn_notices(result.population.warnings, lang.value)
         if explain_format is ExplainFormat.json:
             document = explain_document(result, position, lang.value)
             sys.stdout.buffer.write(dumps(document))
             sys.stdout.flush()
             return
-        shown = f"{rules} (SHA-256 {record.rules[0].sha256})"
+        assert result.provenance is not None  # allocation_of records it
+        shown = f"{rules} (SHA-256 {result.provenance.rules[0].sha256})"
         for line in explanation_lines(result, position, lang.value, shown):
             _say(line)
 

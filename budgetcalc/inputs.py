@@ -7,11 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgetcalc.errors import RuleError
 from budgetcalc.population import Population
 from budgetcalc.provenance import Provenance, overrides_as_typed
 from budgetcalc.ruleset.model import RuleSet
+
+if TYPE_CHECKING:
+    from budgetcalc.allocation import Allocation
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,20 @@ def count_columns(ruleset: RuleSet) -> set[str]:
     for pot in ruleset.pots.values():
         found |= {key.per for key in pot.keys}
     return found
+
+
+def allocation_of(
+    population_file: Path, rules_file: Path, options: PopulationOptions, overrides: Sequence[str] = ()
+) -> Allocation:
+    """Read the inputs as every command does and allocate them, recording what the allocation was made
+    from (its provenance), as ``allocate`` and ``explain`` do."""
+    import dataclasses
+
+    from budgetcalc.engine.allocate import allocate
+
+    ruleset, people, record = read_inputs(population_file, rules_file, options, overrides)
+    result = allocate(people, ruleset, allow_other_municipality=options.allow_other_municipality)
+    return dataclasses.replace(result, provenance=record)
 
 
 def parameter_lines(ruleset: RuleSet) -> list[str]:
