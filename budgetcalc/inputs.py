@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from budgetcalc.errors import RuleError
 from budgetcalc.population import Population
-from budgetcalc.provenance import Provenance, overrides_as_typed
+from budgetcalc.provenance import Provenance, overrides_as_typed, reading_record
 from budgetcalc.ruleset.model import RuleSet
 
 if TYPE_CHECKING:
@@ -123,6 +123,7 @@ def read_inputs(
         version=__version__,
         overrides=overrides_as_typed(overrides),
         options=recorded,
+        reading=reading_record(people.sheet, people.rows_read, people.headers, people.warnings),
     )
     return ruleset, people, record
 

@@ -62,6 +62,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "others": ("andere", "others"),
     "sheet_provenance": ("Herkomst", "Provenance"),
     "language": ("Taal van het rapport", "Report language"),
+    "reading": ("Wat het inlezen vond", "What reading found"),
+    "area_municipalities": ("Gemeente per gebied", "Municipality per area"),
     "override": ("Gewijzigde waarde (--set)", "Value changed (--set)"),
     "option": ("Optie bij het inlezen", "Reading option"),
     "input_sheet": ("Blad met de invoer", "Sheet with the input"),

@@ -34,6 +34,9 @@ class Provenance:
     version: str
     overrides: Mapping[str, str] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)
+    reading: Mapping[str, Any] = field(default_factory=dict)
+    """What reading the population file found, to re-perform the report exactly: ``sheet``, ``rows_read``,
+    ``headers`` (the file's own header per column) and ``notices`` (each ``{key, values}``)."""
 
     def to_json(self) -> dict[str, Any]:
         """As written into reports (the ``provenance`` object of the JSON report)."""
@@ -45,6 +48,7 @@ class Provenance:
             ],
             "overrides": dict(self.overrides),
             "options": dict(self.options),
+            "reading": dict(self.reading),
         }
 
     @classmethod
@@ -60,6 +64,7 @@ class Provenance:
             version=str(data["budgetcalc_version"]),
             overrides={str(key): str(value) for key, value in dict(data["overrides"]).items()},
             options=dict(data["options"]),
+            reading=dict(data.get("reading") or {}),
         )
 
     def text_problems(self) -> list[str]:
@@ -91,4 +96,16 @@ def _digests_of(text: str) -> set[str]:
     variants = {text, text.replace("\r\n", "\n").replace("\n", "\r\n")}
     return {
         sha256_of(mark + variant.encode("utf-8")) for variant in variants for mark in (b"", b"\xef\xbb\xbf")
+    }
+
+
+def reading_record(
+    sheet: str | None, rows_read: int, headers: Mapping[str, str], notices: Any
+) -> dict[str, Any]:
+    """What reading found, as :attr:`Provenance.reading` records it."""
+    return {
+        "sheet": sheet,
+        "rows_read": rows_read,
+        "headers": dict(headers),
+        "notices": [{"key": notice.key, "values": dict(notice.values)} for notice in notices],
     }

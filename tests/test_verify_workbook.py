@@ -4,6 +4,7 @@ are made with openpyxl, as someone editing the file in a spreadsheet would."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -172,3 +173,54 @@ def test_a_population_without_kinds_is_re_performed(tmp_path: Path, suffix: str)
     assert run("allocate", people, "-r", rules, "-o", out).exit_code == 0  # type: ignore[attr-defined]
     result = run("verify", out)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+
+
+def rewritten(path: Path, sheet_number: int, cell: str, change: object) -> Path:
+    """A copy of the workbook with one cell's XML changed in place (value or formula), as a hand edit of
+    the file would leave it; every other part byte for byte as written."""
+    import re
+    import zipfile
+
+    out = path.with_name(f"edit-{sheet_number}-{cell}.xlsx")
+    part = f"xl/worksheets/sheet{sheet_number}.xml"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == part:
+                text = data.decode("utf-8")
+                found = re.search(rf'<c r="{cell}"[^>]*>.*?</c>', text)
+                assert found is not None, cell
+                text = text.replace(found.group(), change(found.group()))  # type: ignore[operator]
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("sheet_number", "cell", "change", "named"),
+    [
+        # Samenvatting: the grand total (written as a number)
+        (
+            1,
+            "B13",
+            lambda xml: xml.replace("<v>506612.00</v>", "<v>606612.00</v>"),
+            "sheet 'Samenvatting', cell B13",
+        ),
+        # Verdeling: an area's inhabitants (row 4, column D)
+        (
+            2,
+            "D4",
+            lambda xml: re.sub(r"<v>(\d+)</v>", lambda m: f"<v>{int(m.group(1)) + 1}</v>", xml),
+            "cell D4",
+        ),
+        # Berekening: a formula changed, its stored value left alone
+        (5, "F4", lambda xml: re.sub(r"<f>(.*?)</f>", r"<f>\1+100</f>", xml), "formulas differ"),
+    ],
+)
+def test_a_change_anywhere_in_the_workbook_is_found(
+    tmp_path: Path, sheet_number: int, cell: str, change: object, named: str
+) -> None:
+    out = rewritten(report(tmp_path), sheet_number, cell, change)
+    result = run("verify", out)
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
+    assert named in result.output  # type: ignore[attr-defined]

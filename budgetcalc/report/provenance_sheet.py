@@ -10,7 +10,8 @@ SHA-256 of a file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ _KEYS = (
     "override",
     "option",
     "language",
+    "reading",
+    "area_municipalities",
     "input_sheet",
     "input_columns",
     "rule_text",
@@ -41,10 +44,15 @@ class SheetRecord:
     lang: Lang
     input_sheet: str
     input_columns: tuple[str, ...]
+    municipalities: dict[str, list[str]]
 
 
 def provenance_rows(
-    provenance: Provenance, lang: Lang, input_sheet: str, input_columns: Sequence[str]
+    provenance: Provenance,
+    lang: Lang,
+    input_sheet: str,
+    input_columns: Sequence[str],
+    municipalities: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[Any, ...]]:
     """The sheet's rows: ``(label, value[, sha256])``, then per rule file its text, one row per line
     (``(line number, text)``; a line longer than a cell continues on the next rows with the same number)."""
@@ -61,6 +69,17 @@ def provenance_rows(
     rows += [
         (label("option", lang), f"{key} = {_option_text(value)}") for key, value in provenance.options.items()
     ]
+    reading = json.dumps(dict(provenance.reading), ensure_ascii=False, sort_keys=True)
+    rows += [
+        (label("reading", lang), reading[start : start + MAX_CELL])
+        for start in range(0, len(reading), MAX_CELL)
+    ]
+    if municipalities:  # each area's municipality as read: the check of the rule set's municipality
+        shown = json.dumps({key: list(values) for key, values in municipalities.items()}, ensure_ascii=False)
+        rows += [
+            (label("area_municipalities", lang), shown[start : start + MAX_CELL])
+            for start in range(0, len(shown), MAX_CELL)
+        ]
     rows += [
         (label("language", lang), lang),
         (label("input_sheet", lang), input_sheet),
@@ -119,9 +138,19 @@ def read_provenance_sheet(cells: Sequence[Sequence[object]]) -> SheetRecord:
         if found["input_columns"]
         else ()
     )
-    record = Provenance(population, digest or None, rules, version, overrides, options)
+    text = "".join(value for value, _ in found["reading"])
+    try:
+        reading = json.loads(text) if text else {}
+    except json.JSONDecodeError:
+        raise ValueError("what reading the population found is damaged") from None
+    record = Provenance(population, digest or None, rules, version, overrides, options, reading)
     sheet = found["input_sheet"][0][0] if found["input_sheet"] else label("sheet_input", lang)
-    return SheetRecord(record, lang, sheet, columns)
+    shown = "".join(value for value, _ in found["area_municipalities"])
+    try:
+        municipalities = json.loads(shown) if shown else {}
+    except json.JSONDecodeError:
+        raise ValueError("the areas' municipalities are damaged") from None
+    return SheetRecord(record, lang, sheet, columns, municipalities)
 
 
 def _pair(text: str) -> tuple[str, str]:

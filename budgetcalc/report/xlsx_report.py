@@ -637,7 +637,13 @@ def _provenance_sheet(
     worksheet.set_column(0, 0, 34)
     worksheet.set_column(1, 1, 100)
     worksheet.set_column(2, 2, 66)
-    for row, cells in enumerate(provenance_rows(allocation.provenance, lang, *population)):
+    frame = allocation.population.frame
+    municipalities = {
+        column: [str(value) for value in frame[column].tolist()]
+        for column in ("municipality_code", "municipality")
+        if column in frame.columns
+    }
+    for row, cells in enumerate(provenance_rows(allocation.provenance, lang, *population, municipalities)):
         for column, value in enumerate(cells):
             if isinstance(value, int):
                 worksheet.write_number(row, column, value, styles.text)

@@ -12,6 +12,7 @@ real rule file with ``--rules``: its SHA-256 differs from the one recorded.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import pandas as pd
 from budgetcalc.errors import BudgetcalcError, InputError
 from budgetcalc.files import POPULATION_FILE, read_regular_file
 from budgetcalc.money import decimal_to_cents
+from budgetcalc.notices import Notice
 from budgetcalc.provenance import Provenance, RuleSource
 from budgetcalc.verification.table import Discrepancy
 
@@ -103,7 +105,50 @@ def verify_json_report(path: str | Path, rules: str | Path | None = None) -> Rep
         problems.append(f"the recorded inputs cannot be re-performed: {error}")
         return ReportCheck(str(path), len(areas), False, tuple(problems), tuple(found))
     found += _compare(areas, allocation, path)
+    from budgetcalc.report.json_report import allocation_document
+
+    language = document.get("language")
+    if language in ("nl", "en"):
+        remade = json.loads(json.dumps(allocation_document(allocation, language), ensure_ascii=False))
+        differences = [
+            f"{where}: the report says {ours}, re-performed {theirs}"
+            for where, ours, theirs in _differences(document, remade)
+        ]
+        problems += _at_most(differences)
     return ReportCheck(str(path), len(areas), True, tuple(problems), tuple(found))
+
+
+def _at_most(lines: list[str]) -> list[str]:
+    """The first ``MOST_SHOWN`` lines, and how many more there are."""
+    more = len(lines) - MOST_SHOWN
+    return lines[:MOST_SHOWN] + ([f"... and {more} more differences"] if more > 0 else [])
+
+
+MOST_SHOWN = 40
+"""Differences listed before the rest is counted."""
+
+
+def _differences(found: Any, meant: Any, where: str = "") -> list[tuple[str, str, str]]:
+    """Where two JSON documents differ: ``(path, value in the file, value re-performed)``, depth first."""
+    if isinstance(found, dict) and isinstance(meant, dict):
+        keys = [*meant, *(key for key in found if key not in meant)]
+        return [
+            item for key in keys for item in _differences(found.get(key), meant.get(key), f"{where}.{key}")
+        ]
+    if isinstance(found, list) and isinstance(meant, list) and len(found) == len(meant):
+        return [
+            item
+            for index, pair in enumerate(zip(found, meant, strict=True))
+            for item in _differences(*pair, f"{where}[{index}]")
+        ]
+    if found != meant:
+        return [(where.lstrip("."), _short(found), _short(meant))]
+    return []
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -168,9 +213,22 @@ def _reperform_from(
     )
     if "kind" in frame and not any(str(kind or "") for kind in frame["kind"]):
         frame = frame.drop(columns="kind")  # the file had no kinds; the rules needed none
-    population = Population.from_frame(frame, source=provenance.population_file, rows=rows)
+    reading = provenance.reading
+    population = Population.from_frame(
+        frame,
+        source=provenance.population_file,
+        sheet=reading.get("sheet"),
+        rows=[int(row) for row in reading.get("rows", rows)] if "rows" in reading else rows,
+        headers={str(key): str(value) for key, value in dict(reading.get("headers") or {}).items()} or None,
+        rows_read=reading.get("rows_read"),
+        digest=provenance.population_sha256,
+    )
+    if "notices" in reading:  # exactly what reading found, not found again
+        recorded = [Notice(str(notice["key"]), dict(notice["values"])) for notice in reading["notices"]]
+        population = dataclasses.replace(population, warnings=tuple(recorded))
     allowed = bool(provenance.options.get("allow_other_municipality", False))
-    return allocate(population, ruleset, allow_other_municipality=allowed)
+    found = allocate(population, ruleset, allow_other_municipality=allowed)
+    return dataclasses.replace(found, provenance=dataclasses.replace(provenance, rules=tuple(sources)))
 
 
 def _compare(areas: list[Any], allocation: Any, path: Path) -> list[Discrepancy]:
@@ -250,6 +308,9 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
             columns=list(record.input_columns),
             dtype=object,
         )
+        for column, values in record.municipalities.items():
+            if column not in frame.columns and len(values) == len(frame):
+                frame[column] = values
         allocation = _reperform_from(record.provenance, sources, frame, list(range(2, len(inputs) + 2)), path)
     except BudgetcalcError as error:
         problems.append(f"the recorded inputs cannot be re-performed: {error}")
@@ -292,6 +353,9 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
                     len(allocation) + 2, label("total", lang), f"{column} re-performed", expected, stated
                 )
             )
+    from budgetcalc.report.xlsx_report import render_xlsx
+
+    problems += _at_most(workbook_differences(path, render_xlsx(allocation, lang)))
     return ReportCheck(str(path), len(allocation), True, tuple(problems), tuple(found))
 
 
@@ -349,3 +413,45 @@ def _cell_cents(value: object, path: Path, sheet: str, row: int) -> int | None:
     if cents != cents.to_integral_value():
         raise InputError(f"{value!r} has fractions of a cent", file=path, sheet=sheet, row=row)
     return int(cents)
+
+
+def workbook_differences(path: Path, remade: bytes) -> list[str]:
+    """Every cell of the workbook in ``path`` that differs from the same report re-performed (``remade``),
+    sheet by sheet, and every sheet whose formulas differ: what any change made after the fact leaves."""
+    import io
+    import re
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from budgetcalc.reading.workbook_safety import column_letters
+
+    found: list[str] = []
+    ours, meant = CalamineWorkbook.from_path(str(path)), CalamineWorkbook.from_filelike(io.BytesIO(remade))
+    names = list(meant.sheet_names)
+    for name in names:
+        if name not in ours.sheet_names:
+            found.append(f"sheet '{name}' is missing")
+            continue
+        rows: list[list[Any]] = ours.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        wanted: list[list[Any]] = meant.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for number in range(max(len(rows), len(wanted))):
+            row = rows[number] if number < len(rows) else []
+            target = wanted[number] if number < len(wanted) else []
+            for column in range(max(len(row), len(target))):
+                value = row[column] if column < len(row) else ""
+                expected = target[column] if column < len(target) else ""
+                if value != expected:
+                    cell = f"{column_letters(column + 1)}{number + 1}"
+                    found.append(
+                        f"sheet '{name}', cell {cell}: the report says {_short(value)}, "
+                        f"re-performed {_short(expected)}"
+                    )
+    formula = re.compile(rb"<f[^>]*>(.*?)</f>", re.S)
+    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(io.BytesIO(remade)) as again:
+        for number, name in enumerate(names, start=1):
+            part = f"xl/worksheets/sheet{number}.xml"
+            present = part in archive.namelist() and part in again.namelist()
+            if present and formula.findall(archive.read(part)) != formula.findall(again.read(part)):
+                found.append(f"sheet '{name}': its formulas differ from the re-performed report's")
+    return found
