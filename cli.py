@@ -527,7 +527,10 @@ def compare(
     ] = None,
     lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.nl,
     threshold: Annotated[
-        str, typer.Option("--threshold", help="List the areas that lose more than this many euros.")
+        str,
+        typer.Option(
+            "--threshold", help="List the areas that lose more than this: euros (3000) or percent (12%)."
+        ),
     ] = "0",
     kind: KindOption = None,
     sheet: SheetOption = None,
@@ -544,13 +547,12 @@ def compare(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
     """Compare the rule set with its scenarios, area by area: totals, differences, who gains and who loses."""
-    from decimal import Decimal, InvalidOperation
 
     from budgetcalc.cli_summary import comparison_lines
     from budgetcalc.errors import OutputError, RuleError
     from budgetcalc.inputs import read_inputs
     from budgetcalc.report import EXCEL_ONLY_CSV, check_target, write_atomically
-    from budgetcalc.scenarios import compare_areas, load_scenario, summary, table_csv
+    from budgetcalc.scenarios import compare_areas, load_scenario, parse_threshold, summary, table_csv
 
     def run() -> None:
         inputs = [population, rules, *scenario, *([columns] if columns else []), *([areas] if areas else [])]
@@ -562,10 +564,7 @@ def compare(
             check_target(output, force=force, protected=inputs)
             if output.suffix.lower() not in (".csv", ".xlsx"):
                 raise OutputError("the comparison is written as .csv or .xlsx; give such a name", file=output)
-        try:
-            limit = Decimal(threshold)
-        except InvalidOperation:
-            raise RuleError(f"--threshold: expected an amount in euros, got '{threshold}'") from None
+        limit = parse_threshold(threshold)
         options = _population_options(
             sheet,
             kind,
@@ -600,7 +599,8 @@ def compare(
             for area_kind, (gain, lose) in dict(line["per_kind"]).items():  # type: ignore[call-overload]
                 _say(f"  {area_kind or '-'}: {gain} gain, {lose} lose")
             if line["losing_more_than_threshold"]:
-                _say(f"  losing more than {limit}: {', '.join(line['losing_more_than_threshold'])}")  # type: ignore[arg-type]
+                losing = ", ".join(line["losing_more_than_threshold"])  # type: ignore[arg-type]
+                _say(f"  losing more than {limit.describe(lang.value)}: {losing}")
         if output is not None:
             if output.suffix.lower() == ".xlsx":
                 from budgetcalc.report.comparison_xlsx import render_comparison_xlsx

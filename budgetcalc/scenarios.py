@@ -93,6 +93,10 @@ def compare_areas(
     if isinstance(population, pd.DataFrame):
         population = Population.from_frame(population)
     require_scope(population, base, allow_other_municipality=True)
+    names = [scenario.name for scenario in scenarios]
+    for name in names:
+        if names.count(name) > 1 or name == "base":
+            raise RuleError(f"two scenarios are named '{name}'; give each scenario its own name")
     for scenario in scenarios:
         with_values(base, scenario.values)  # validated like the rule file; raises naming the path
     plan = compile_plan(base, population)
@@ -161,11 +165,44 @@ def _brackets(evaluation: object, plan: object) -> list[list[str]]:
     return found
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """How much an area may lose before it is listed: euros, or (``percent``) a percentage of its base."""
+
+    amount: Decimal = Decimal(0)
+    percent: bool = False
+
+    def describe(self, lang: str = "nl") -> str:
+        from budgetcalc.money import decimal_to_cents, format_euro, format_number
+
+        if self.percent:
+            return f"{format_number(self.amount, lang)}%"
+        return format_euro(decimal_to_cents(self.amount), lang)
+
+
+def parse_threshold(text: str) -> Threshold:
+    """``--threshold 3000`` (euros) or ``--threshold 12%`` (percent of the area's base amount)."""
+    from decimal import InvalidOperation
+
+    value = text.strip()
+    percent = value.endswith("%")
+    try:
+        amount = Decimal(value.removesuffix("%").strip().replace(",", "."))
+    except InvalidOperation:
+        raise RuleError(
+            f"--threshold: expected an amount in euros or a percentage (12%), got '{text}'"
+        ) from None
+    if not amount.is_finite() or amount < 0:
+        raise RuleError(f"--threshold: expected 0 or more, got '{text}'")
+    return Threshold(amount, percent)
+
+
 def summary(
-    frame: pd.DataFrame, scenarios: Sequence[Scenario], threshold: Decimal = Decimal(0)
+    frame: pd.DataFrame, scenarios: Sequence[Scenario], threshold: Decimal | Threshold = Decimal(0)
 ) -> list[dict[str, object]]:
     """Per scenario: its total against the base, how many areas gain and lose (in all and per kind), and
-    the areas losing more than ``threshold`` euros."""
+    the areas losing more than ``threshold`` (euros, or a percentage of their base amount)."""
+    limit = threshold if isinstance(threshold, Threshold) else Threshold(Decimal(threshold))
     found = []
     for scenario in scenarios:
         difference = frame[f"{scenario.name}: difference"]
@@ -173,7 +210,12 @@ def summary(
             kind: (int((part > 0).sum()), int((part < 0).sum()))
             for kind, part in difference.groupby(frame["kind"], sort=True)
         }
-        losing = frame.loc[difference < -threshold, ["code", "name"]]
+        if limit.percent:
+            percents = frame[f"{scenario.name}: percent"]
+            past = pd.Series([p is not None and p < -limit.amount for p in percents], index=frame.index)
+        else:
+            past = difference < -limit.amount
+        losing = frame.loc[past, ["code", "name"]]
         found.append(
             {
                 "scenario": scenario.name,
@@ -251,6 +293,7 @@ def sweep(
     columns = {
         path: [combination[index] for combination in combinations] for index, (path, _) in enumerate(grid)
     }
+    invalid = _invalid_combinations(base, grid, combinations)
     base_totals = evaluate_block(plan, Scenarios.of(plan.parameters)).total.cents[0]
     rows: list[dict[str, object]] = []
     matrix: dict[str, object] | None = {"code": population.codes} if per_area else None
@@ -260,8 +303,12 @@ def sweep(
             row: dict[str, object] = {
                 path: value for (path, _), value in zip(grid, combinations[number], strict=True)
             }
-            if number in block.errors:
-                row["error"] = block.errors[number].message
+            failed = invalid.get(number) or (block.errors[number].message if number in block.errors else None)
+            if failed is not None:
+                row.update(total=None, smallest=None, largest=None, areas_losing=None, largest_loss=None)
+                row["error"] = failed
+                if matrix is not None:
+                    matrix[f"scenario {number + 1}"] = [None] * len(population.codes)
             else:
                 totals = block.total[offset]
                 losses = base_totals - totals
@@ -278,7 +325,30 @@ def sweep(
             rows.append(row)
         if progress is not None:
             progress(block.start + block.size)
-    return pd.DataFrame(rows), None if matrix is None else pd.DataFrame(matrix)
+    frame = pd.DataFrame(rows, dtype=object)  # a failed row keeps its empty cells empty, not NaN
+    return frame, None if matrix is None else pd.DataFrame(matrix, dtype=object)
+
+
+_SHAPE_KEYS = ("from", "above", "below", "through", "minimum", "maximum")
+"""Values whose change can make a rule set invalid (a gap, an overlap, a minimum above the maximum)."""
+
+
+def _invalid_combinations(
+    base: RuleSet, grid: Sequence[tuple[str, list[Decimal]]], combinations: list[tuple[Decimal, ...]]
+) -> dict[int, str]:
+    """Scenarios whose values the rule file itself would refuse, with the message naming the path: only
+    where a varied value is a bracket bound, a minimum or a maximum (a rate can never be refused so)."""
+    from budgetcalc.engine.parameters import with_values
+
+    if not any(path.rsplit(".", 1)[-1] in _SHAPE_KEYS for path, _ in grid):
+        return {}
+    found: dict[int, str] = {}
+    for number, values in enumerate(combinations):
+        try:
+            with_values(base, {path: value for (path, _), value in zip(grid, values, strict=True)})
+        except RuleError as error:
+            found[number] = error.message
+    return found
 
 
 def calibrate(

@@ -245,3 +245,50 @@ def test_sampled_sweep_amounts_equal_allocate_with_set_pots_included(tmp_path: P
         found = {line["code"]: Decimal(line[f"scenario {number + 1}"]) / 100 for line in per_area}
         assert found == expected
         assert Decimal(row["total"]) == sum(expected.values())
+
+
+def test_two_scenarios_with_one_name_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "base.toml").write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    for file, rate in (("a.toml", "2.50"), ("b.toml", "2.00")):
+        (tmp_path / file).write_text(
+            f'extends = "base.toml"\nname = "Tarief omlaag"\n[set]\n"{RATE}" = {rate}\n', encoding="utf-8"
+        )
+    scenarios = ["--scenario", tmp_path / "a.toml", "--scenario", tmp_path / "b.toml"]
+    result = run("compare", WIJKEN, "-r", tmp_path / "base.toml", *scenarios)
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "Tarief omlaag" in result.output  # type: ignore[attr-defined]
+
+
+def test_a_threshold_in_percent_lists_the_areas_losing_more_than_that_share() -> None:
+    import pandas as pd
+
+    from budgetcalc import load_ruleset
+    from budgetcalc.scenarios import Scenario, compare_areas, parse_threshold, summary
+
+    scenario = Scenario("T", {RATE: Decimal("2.50")})
+    frame = compare_areas(pd.read_csv(WIJKEN, dtype=str), load_ruleset(RULES), [scenario])
+    people = inhabitants()
+    expected = {
+        code
+        for code, n in people.items()
+        if (amount(n, Decimal("2.50")) - amount(n, Decimal("2.95"))) * 100 / amount(n, Decimal("2.95"))
+        < Decimal("-12.5")
+    }
+    assert expected and len(expected) < len(people)
+    (line,) = summary(frame, [scenario], parse_threshold("12.5%"))
+    assert {text.split()[0] for text in line["losing_more_than_threshold"]} == expected  # type: ignore[attr-defined]
+
+
+def test_a_sweep_row_the_rule_file_would_refuse_is_an_error_row_not_a_total(tmp_path: Path) -> None:
+    import csv
+
+    out = tmp_path / "s.csv"
+    edge = "components.wijk_dorpsbudget.staffel.brackets[4].below"
+    result = run("sweep", WIJKEN, "-r", RULES, "--vary", f"{edge}=900:1100:100", "-o", out)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    with out.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert list(rows[0]) == [edge, "total", "smallest", "largest", "areas_losing", "largest_loss", "error"]
+    assert [row["error"] != "" for row in rows] == [True, False, True]  # 900: a gap; 1100: an overlap
+    assert rows[0]["total"] == "" and "gap" in rows[0]["error"] and "overlap" in rows[2]["error"]
+    assert Decimal(rows[1]["total"]) == sum(amount(n, Decimal("2.95")) for n in inhabitants().values())

@@ -21,7 +21,7 @@ from budgetcalc import __version__
 from budgetcalc.labels import Lang, label
 from budgetcalc.report.sanitize import neutralise
 from budgetcalc.report.xlsx_report import EURO_FORMAT, FIXED_TIME, WORKBOOK_OPTIONS
-from budgetcalc.scenarios import Scenario
+from budgetcalc.scenarios import Scenario, Threshold
 
 PERCENT_FORMAT = '0.0"%"'
 _CURVE_COLUMN = 16
@@ -34,7 +34,7 @@ def render_comparison_xlsx(
     scenarios: Sequence[Scenario],
     title: str,
     lang: Lang = "nl",
-    threshold: Decimal = Decimal(0),
+    threshold: Decimal | Threshold = Decimal(0),
 ) -> bytes:
     """The comparison of ``compare_areas`` as .xlsx bytes: an overview, a sheet with the table, one with
     charts per scenario. ``threshold``: list the areas losing more than this many euros."""
@@ -163,12 +163,11 @@ def _overview(
     frame: pd.DataFrame,
     scenarios: Sequence[Scenario],
     title: str,
-    threshold: Decimal,
+    threshold: Decimal | Threshold,
     lang: Lang,
 ) -> None:
     """Per scenario: its name and rationale, the totals, who gains and who loses (in all and per kind) and
     the areas losing more than ``threshold``."""
-    from budgetcalc.money import decimal_to_cents, format_euro
     from budgetcalc.scenarios import summary
 
     sheet = workbook.add_worksheet(label("sheet_overview", lang))
@@ -183,7 +182,8 @@ def _overview(
     count = workbook.add_format({"num_format": "#,##0", "align": "left"})
     sheet.write_string(0, 0, neutralise(title), bold)
     row = 2
-    for scenario, found in zip(scenarios, summary(frame, scenarios, threshold), strict=True):
+    limit = threshold if isinstance(threshold, Threshold) else Threshold(Decimal(threshold))
+    for scenario, found in zip(scenarios, summary(frame, scenarios, limit), strict=True):
         per_kind = "; ".join(
             f"{kind or '-'}: {gain} / {lose}"
             for kind, (gain, lose) in dict(found["per_kind"]).items()  # type: ignore[call-overload]
@@ -199,7 +199,7 @@ def _overview(
             (label("areas_losing", lang), found["lose"], count),
             (label("per_kind", lang), per_kind, wrapped),
             (
-                f"{label('losing_more_than', lang)} {format_euro(decimal_to_cents(threshold), lang)}",
+                f"{label('losing_more_than', lang)} {limit.describe(lang)}",
                 ", ".join(losing) or label("none", lang),
                 wrapped,
             ),
