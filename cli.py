@@ -585,7 +585,7 @@ def compare(
                     f"the scenario extends '{extends}', not the --rules file '{rules}'", file=path
                 )
             loaded.append(found)
-        frame = compare_areas(people, base, loaded)
+        frame = compare_areas(people, base, loaded, lang.value)
         _warn_notices(people.warnings, lang.value)
         for row in comparison_lines(frame, [found.name for found in loaded]):
             _say(row)

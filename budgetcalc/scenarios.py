@@ -27,6 +27,7 @@ import pandas as pd
 from pydantic import Field, ValidationError
 
 from budgetcalc.errors import AllocationError, RuleError
+from budgetcalc.labels import Lang
 from budgetcalc.population import Population
 from budgetcalc.provenance import RuleSource
 from budgetcalc.ruleset.amount import Number
@@ -77,7 +78,7 @@ def _scenario_of(path: Path, data: dict[str, object]) -> tuple[Path, Scenario]:
 
 
 def compare_areas(
-    population: Population | pd.DataFrame, base: RuleSet, scenarios: Sequence[Scenario]
+    population: Population | pd.DataFrame, base: RuleSet, scenarios: Sequence[Scenario], lang: str = "nl"
 ) -> pd.DataFrame:
     """Per area: the base total and, per scenario, its total, the difference in euros and in percent,
     and the staffel bracket before and after. Amounts are exact ``Decimal`` euros.
@@ -116,7 +117,8 @@ def compare_areas(
     except AllocationError as error:
         raise AllocationError(f"in a scenario: {error.message}", file=error.file, row=error.row) from None
     totals = evaluation.total.cents
-    brackets = _brackets(evaluation, plan)
+    rulesets = [base, *(with_values(base, scenario.values) for scenario in scenarios)]
+    brackets = _brackets(evaluation, rulesets, "en" if lang == "en" else "nl")
     frame = population.frame[["code", "name", "kind"]].copy()
     frame["base"] = _euros(totals[0], frame.index)
     if brackets:
@@ -145,23 +147,36 @@ def _euros(cents: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series([cents_to_decimal(int(value)) for value in cents], index=index, dtype=object)
 
 
-def _brackets(evaluation: object, plan: object) -> list[list[str]]:
-    """Per scenario and area, the staffel brackets used (``Basis 3``; empty where none): 1-based numbers."""
+def _brackets(evaluation: object, rulesets: Sequence[RuleSet], lang: Lang) -> list[list[str]]:
+    """Per scenario and area, the staffel brackets used, in words with the component's label
+    (``Basisbedrag: 500 tot 5.000 inwoners``, the bracket's own label where it has one), as each
+    scenario's own values set their bounds; empty where none."""
+    from budgetcalc.wording import bracket_text
+
     components = [c for c in evaluation.components if c.rule.staffel is not None]  # type: ignore[attr-defined]
     if not components:
         return []
-    rows = components[0].cents.shape[0]
     found = []
-    for row in range(rows):
-        per_area = []
-        for position in range(components[0].cents.shape[1]):
-            parts = [
-                f"{c.rule.label or c.name} {int(np.asarray(c.bracket)[row, position]) + 1}"
-                for c in components
-                if int(np.asarray(c.bracket)[row, position]) >= 0
+    for row, ruleset in enumerate(rulesets):
+        words = {}
+        for component in components:
+            staffel = ruleset.components[component.name].staffel
+            assert staffel is not None
+            title = component.rule.label or component.name
+            words[component.name] = [
+                f"{title}: {bracket_text(b, staffel.per, lang)}" for b in staffel.brackets
             ]
-            per_area.append("; ".join(parts))
-        found.append(per_area)
+        indexes = {c.name: np.asarray(c.bracket)[row].tolist() for c in components}
+        found.append(
+            [
+                "; ".join(
+                    words[c.name][indexes[c.name][position]]
+                    for c in components
+                    if indexes[c.name][position] >= 0
+                )
+                for position in range(len(indexes[components[0].name]))
+            ]
+        )
     return found
 
 

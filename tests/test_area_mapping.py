@@ -465,3 +465,9 @@ def test_wijken_can_be_mapped_as_well(tmp_path: Path) -> None:
     (area,) = json.loads(out.read_text(encoding="utf-8"))["areas"]
     assert area["inhabitants"] == 3185 + 3195  # wijken Ulrum and Leens in CBS 2024
     assert "12 buurt(en) horen bij geen gebied" in result.output  # type: ignore[attr-defined]
+
+
+def test_a_buurt_code_in_lower_case_is_the_same_code(tmp_path: Path) -> None:
+    lower = MAPPING.replace("BU19669901", "bu19669901")
+    areas = by_code(allocate_json(tmp_path, mapping=lower))
+    assert areas["D1"]["inhabitants"] == 1275 and areas["D2"]["inhabitants"] == 700  # as with BU19669901

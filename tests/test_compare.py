@@ -203,9 +203,15 @@ def test_the_comparison_workbook_has_the_table_and_two_native_charts_per_scenari
     header = [cell.value for cell in sheet[1]]
     assert header[:5] == ["Gebiedscode", "Naam", "Soort", "Inwoners", "Basis"]
     expected = compare_areas(wijken(), load_ruleset(RULES), [Scenario("T", {RATE: Decimal("2.50")})])
-    assert [Decimal(str(row[6])) for row in sheet.iter_rows(min_row=2, values_only=True)] == list(
+    column = header.index("T: verschil")
+    assert [Decimal(str(row[column])) for row in sheet.iter_rows(min_row=2, values_only=True)] == list(
         expected["T: difference"]
     )
+    brackets = [row[header.index("T: Staffel")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert set(brackets) <= {
+        "Wijk- of dorpsbudget: 1.000 inwoners en meer",
+        "Wijk- of dorpsbudget: minder dan 250 inwoners",
+    }
     again = tmp_path / "again.xlsx"
     CliRunner().invoke(app, [*arguments, "-o", str(again)])
     assert again.read_bytes() == out.read_bytes()  # the same input, the same bytes

@@ -166,7 +166,12 @@ def read_area_mapping(path: str | Path, *, sheet: str | None = None) -> AreaMapp
             )
         rows.append(
             MappingRow(
-                number, codes[index], cbs_names[index], area_codes[index], area_names[index], kinds[index]
+                number,
+                codes[index].upper(),
+                cbs_names[index],
+                area_codes[index],
+                area_names[index],
+                kinds[index],
             )
         )
     mapping = AreaMapping(table.file, table.sheet, tuple(rows), _sha256(path), headers)
@@ -322,7 +327,8 @@ def _match(population: Population, mapping: AreaMapping) -> tuple[list[_Area], l
     """The mapping's areas with their buurten's positions, and the positions no row maps.
 
     A row whose buurt is missing while other buurten of its area are present is an error."""
-    position_of = {code: position for position, code in enumerate(population.frame["code"])}
+    # CBS codes as a person reads them: bu19660104 is BU19660104
+    position_of = {str(code).upper(): position for position, code in enumerate(population.frame["code"])}
     found: dict[str, _Area] = {}
     for row in mapping.rows:
         area = found.setdefault(row.area, _Area(row.area, [], [], []))

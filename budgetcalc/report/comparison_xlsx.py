@@ -62,16 +62,22 @@ def render_comparison_xlsx(
         ("inhabitants", label("inhabitants", lang), count),
         ("base", label("base", lang), euro),
     ]
+    brackets = "base_bracket" in frame.columns
+    if brackets:
+        columns.append(("base_bracket", f"{label('base', lang)}: {label('bracket', lang)}", None))
     for scenario in scenarios:
         columns += [
             (scenario.name, scenario.name, euro),
             (f"{scenario.name}: difference", f"{scenario.name}: {label('difference', lang)}", euro),
             (f"{scenario.name}: percent", f"{scenario.name}: %", percent),
         ]
+        if brackets:
+            columns.append((f"{scenario.name}: bracket", f"{scenario.name}: {label('bracket', lang)}", None))
     data = frame.assign(inhabitants=list(inhabitants))
     for position, (_, title_text, _) in enumerate(columns):
         table.write_string(0, position, neutralise(title_text), header)
-        table.set_column(position, position, 14 if position != 1 else 28)
+        wide = 28 if position == 1 or title_text.endswith(label("bracket", lang)) else 14
+        table.set_column(position, position, wide)
     table.set_row(0, 45)
     table.freeze_panes(1, 2)
     for row, record in enumerate(data.itertuples(index=False), start=1):

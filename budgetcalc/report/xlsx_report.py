@@ -39,8 +39,10 @@ from budgetcalc.report.sanitize import area_text_error, neutralise
 from budgetcalc.report.sheet_rows import MAX_TEXT, fits_in_cell, text_length
 from budgetcalc.ruleset.model import RuleSet
 
-EURO_FORMAT = '"€" #,##0.00;-"€" #,##0.00'
-RATE_FORMAT = '"€" #,##0.00####;-"€" #,##0.00####'
+EURO_FORMAT = '"€" #,##0.00_ ;-"€" #,##0.00_ '
+"""Euros, with the width of a space kept free on the right, so an amount never touches the text of the
+column next to it."""
+RATE_FORMAT = '"€" #,##0.00####_ ;-"€" #,##0.00####_ '
 COUNT_FORMAT = "#,##0"
 DATE_FORMATS: dict[str, str] = {"nl": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
 FIXED_TIME = datetime.datetime(2000, 1, 1)
