@@ -604,9 +604,12 @@ def compare(
         if output is not None:
             if output.suffix.lower() == ".xlsx":
                 from budgetcalc.report.comparison_xlsx import render_comparison_xlsx
+                from budgetcalc.report.xlsx_report import page_header
 
                 counts = [int(count) for count in people.frame["inhabitants"]]
-                data = render_comparison_xlsx(frame, counts, loaded, base.name, lang.value, limit)
+                data = render_comparison_xlsx(
+                    frame, counts, loaded, base.name, lang.value, limit, page_header(base, lang.value)
+                )
             else:
                 data = table_csv(frame, lang.value, excel=excel)
             write_atomically(output, data, force=force)
@@ -707,6 +710,7 @@ def sweep(
             if output.suffix.lower() == ".xlsx":
                 from budgetcalc.engine.parameters import rule_parameters
                 from budgetcalc.report.sweep_xlsx import render_sweep_xlsx
+                from budgetcalc.report.xlsx_report import page_header
 
                 known = rule_parameters(ruleset)
                 paths = [path for path, _ in grid]
@@ -717,6 +721,7 @@ def sweep(
                     ruleset.name,
                     ruleset.description or ruleset.note,
                     lang.value,
+                    page_header(ruleset, lang.value),
                 )
             else:
                 data = table_csv(rows, lang.value, excel=excel)

@@ -35,6 +35,7 @@ def render_comparison_xlsx(
     title: str,
     lang: Lang = "nl",
     threshold: Decimal | Threshold = Decimal(0),
+    page_header: str = "",
 ) -> bytes:
     """The comparison of ``compare_areas`` as .xlsx bytes: an overview, a sheet with the table, one with
     charts per scenario. ``threshold``: list the areas losing more than this many euros."""
@@ -94,6 +95,8 @@ def render_comparison_xlsx(
     table.autofilter(0, 0, last, len(columns) - 1)
     for number, scenario in enumerate(scenarios):
         _charts(workbook, data, scenario, number, last, lang)
+    for worksheet in workbook.worksheets():  # every printed page names the regeling and year
+        worksheet.set_header(page_header)
     workbook.close()
     return output.getvalue()
 

@@ -40,6 +40,7 @@ def render_sweep_xlsx(
     title: str,
     note: str | None = None,
     lang: Lang = "nl",
+    page_header: str = "",
 ) -> bytes:
     """The rows of :func:`budgetcalc.scenarios.sweep` as .xlsx bytes: what was varied and the table, then
     the chart on a sheet of its own."""
@@ -94,6 +95,8 @@ def render_sweep_xlsx(
         for position, value in enumerate(record):
             _write(table, row, position, value, columns[position][2])
     _chart(workbook, table.name, rows, paths, top, lang)
+    for worksheet in workbook.worksheets():  # every printed page names the regeling and year
+        worksheet.set_header(page_header)
     workbook.close()
     return output.getvalue()
 
