@@ -506,8 +506,8 @@ MESSAGES: dict[str, str] = {
     "--plot draws a .png; give a name ending in .png": (
         "--plot tekent een .png; geef een naam die op .png eindigt"
     ),
-    "pictures need matplotlib: pip install 'budgetcalc[plot]' (or pip install matplotlib)": (
-        "afbeeldingen hebben matplotlib nodig: pip install 'budgetcalc[plot]' (of pip install matplotlib)"
+    'pictures need matplotlib: pip install ".[plot]" (or pip install matplotlib)': (
+        'afbeeldingen hebben matplotlib nodig: pip install ".[plot]" (of pip install matplotlib)'
     ),
     "a directory": "een map",
     "a FIFO": "een FIFO",

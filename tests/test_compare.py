@@ -266,5 +266,5 @@ def test_plot_needs_a_png_name_and_says_how_to_get_matplotlib(
         importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a)
     )
     result = CliRunner().invoke(app, [*arguments, "--plot", str(tmp_path / "x.png")])
-    assert result.exit_code == 2 and "pip install 'budgetcalc[plot]'" in result.output
+    assert result.exit_code == 2 and 'pip install ".[plot]"' in result.output
     assert not (tmp_path / "x.png").exists()

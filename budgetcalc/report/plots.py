@@ -18,7 +18,7 @@ from budgetcalc.errors import OutputError
 from budgetcalc.labels import Lang, label
 from budgetcalc.scenarios import Scenario
 
-INSTALL_HINT = "pictures need matplotlib: pip install 'budgetcalc[plot]' (or pip install matplotlib)"
+INSTALL_HINT = 'pictures need matplotlib: pip install ".[plot]" (or pip install matplotlib)'
 
 
 def _pyplot() -> Any:
