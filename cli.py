@@ -548,7 +548,7 @@ def compare(
 ) -> None:
     """Compare the rule set with its scenarios, area by area: totals, differences, who gains and who loses."""
 
-    from budgetcalc.cli_summary import comparison_lines
+    from budgetcalc.cli_summary import comparison_lines, scenario_lines
     from budgetcalc.errors import OutputError, RuleError
     from budgetcalc.inputs import read_inputs
     from budgetcalc.report import EXCEL_ONLY_CSV, check_target, write_atomically
@@ -590,17 +590,7 @@ def compare(
         for row in comparison_lines(frame, [found.name for found in loaded]):
             _say(row)
         for found, line in zip(loaded, summary(frame, loaded, limit), strict=True):
-            _say(
-                f"{line['scenario']}: {line['total']} against {line['base_total']}; "
-                f"{line['gain']} areas gain, {line['lose']} lose"
-            )
-            if found.rationale:
-                _say(f"  {found.rationale}")
-            for area_kind, (gain, lose) in dict(line["per_kind"]).items():  # type: ignore[call-overload]
-                _say(f"  {area_kind or '-'}: {gain} gain, {lose} lose")
-            if line["losing_more_than_threshold"]:
-                losing = ", ".join(line["losing_more_than_threshold"])  # type: ignore[arg-type]
-                _say(f"  losing more than {limit.describe(lang.value)}: {losing}")
+            _say(scenario_lines(line, found.rationale, limit.describe(lang.value), lang.value))
         if output is not None:
             if output.suffix.lower() == ".xlsx":
                 from budgetcalc.report.comparison_xlsx import render_comparison_xlsx

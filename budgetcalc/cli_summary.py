@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -11,7 +12,7 @@ from budgetcalc.engine.expectations import ExpectationStatus
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import format_euro
 from budgetcalc.notices import Notice
-from budgetcalc.terminal import visible
+from budgetcalc.terminal import MultiLine, visible
 
 
 def summary_lines(allocation: Allocation, lang: Lang = "nl") -> list[str]:
@@ -107,3 +108,39 @@ def comparison_lines(frame: pd.DataFrame, scenarios: Sequence[str], most: int = 
     if len(frame) > most:
         lines.append(f"... {len(frame) - most:,} more areas (all of them in --output)")
     return lines
+
+
+def scenario_lines(
+    line: Mapping[str, Any], rationale: str | None, threshold: str, lang: Lang = "nl"
+) -> MultiLine:
+    """A scenario's overview on the terminal: its total against the base, who gains and who loses (in all
+    and per kind), its rationale, and the areas losing more than ``threshold``."""
+    from decimal import Decimal
+
+    from budgetcalc.money import decimal_to_cents
+
+    def euros(amount: object) -> str:
+        return format_euro(decimal_to_cents(Decimal(str(amount))), lang)
+
+    lines = [
+        f"{line['scenario']}: {euros(line['total'])} {label('against', lang)} {euros(line['base_total'])}; "
+        f"{label('gain_lose', lang).format(gain=line['gain'], lose=line['lose'])}"
+    ]
+    if rationale:
+        lines.append(f"  {rationale}")
+    for kind, (gain, lose) in dict(line["per_kind"]).items():
+        lines.append(f"  {kind or '-'}: {label('gain_lose_kind', lang).format(gain=gain, lose=lose)}")
+    if line["losing_more_than_threshold"]:
+        losing = ", ".join(line["losing_more_than_threshold"])
+        lines.append(f"  {label('losing_more_than', lang)} {threshold}: {losing}")
+    return _Lines(lines)
+
+
+class _Lines:
+    """Several lines printed as one message (each made visible)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+
+    def lines(self) -> list[str]:
+        return self._lines

@@ -95,7 +95,18 @@ def test_compare_on_the_command_line(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "Tarief 2,50:" in result.output and "lose" in result.output
+    from test_what_ifs import amount, inhabitants
+
+    from budgetcalc.money import decimal_to_cents, format_euro
+
+    counts = inhabitants().values()
+    new, old = (
+        format_euro(decimal_to_cents(sum(amount(n, Decimal(r)) for n in counts))) for r in ("2.50", "2.95")
+    )
+    losing = sum(amount(n, Decimal("2.50")) < amount(n, Decimal("2.95")) for n in counts)
+    assert (
+        f"Tarief 2,50: {new} tegen {old}; 0 gebieden erop vooruit, {losing} erop achteruit" in result.output
+    )
     frame = pd.read_csv(out, dtype=str)
     assert len(frame) == len(wijken())
     _, scenario = load_scenario(tmp_path / "tarief.toml")
@@ -232,7 +243,9 @@ def test_set_on_compare_changes_the_base(tmp_path: Path) -> None:
     ]
     result = CliRunner().invoke(app, [*arguments, "--set", f"{RATE}=2.50"])
     assert result.exit_code == 0, result.output
-    assert "0 areas gain, 0 lose" in result.output
+    assert "0 gebieden erop vooruit, 0 erop achteruit" in result.output
+    english = CliRunner().invoke(app, [*arguments, "--set", f"{RATE}=2.50", "--lang", "en"])
+    assert "0 areas gain, 0 lose" in english.output
 
 
 def test_plot_draws_a_reproducible_png_of_the_comparison_and_the_sweep(tmp_path: Path) -> None:
