@@ -131,7 +131,11 @@ class Notice:
     def text(self, lang: Lang = "en") -> str:
         dutch, english = _TEMPLATES[self.key]
         values = {
-            name: _translate(value, lang).format(**self.values) if name == "reason" else value
+            name: _translate(value, lang).format(**self.values)
+            if name == "reason"
+            else _grouped(value, lang)
+            if name == "count" and isinstance(value, int) and not isinstance(value, bool)
+            else value
             for name, value in self.values.items()
         }
         return (dutch if lang == "nl" else english).format(**values)
@@ -150,3 +154,9 @@ def examples(items: list[str], shown: int = 5) -> str:
     head = ", ".join(items[:shown])
     rest = len(items) - shown
     return f"{head} (+{rest})" if rest > 0 else head
+
+
+def _grouped(count: int, lang: Lang) -> str:
+    """A count with its thousands grouped as the language writes them: ``18.297`` / ``18,297``."""
+    text = f"{count:,}"
+    return text.replace(",", ".") if lang == "nl" else text

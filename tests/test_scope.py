@@ -112,7 +112,7 @@ def test_a_national_file_is_narrowed_to_the_rule_sets_municipality(workdir: Path
         written = list(csv.DictReader(stream))
     assert {row["code"] for row in written} == {row["code"] for row in expected}
     left_out = len(all_wijken) - len(expected)
-    assert f"{left_out} row(s) of other municipalities left out" in result.output  # type: ignore[attr-defined]
+    assert f"{left_out:,} row(s) of other municipalities left out" in result.output  # type: ignore[attr-defined]
 
 
 def test_the_narrowed_rows_are_accounted_for_in_the_rows_check() -> None:
