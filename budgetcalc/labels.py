@@ -421,6 +421,36 @@ _LABELS.update(
 )
 
 MESSAGES: dict[str, str] = {
+    # --- the area mapping (--areas) -----------------------------------------------------------------
+    "buurt {code} is mapped to no area: fill in the area's code or name": (
+        "buurt {code} hoort bij geen gebied: vul de code of naam van het gebied in"
+    ),
+    "buurt {code} is mapped twice: row {row} maps it to {area}, this row again to the same area; "
+    "a buurt belongs to one area": (
+        "buurt {code} staat twee keer in de gebiedsindeling: rij {row} deelt hem in bij {area}, deze rij "
+        "nog eens bij hetzelfde gebied; een buurt hoort bij één gebied"
+    ),
+    "buurt {code} is mapped twice: row {row} maps it to {area}, this row to {other}; "
+    "a buurt belongs to one area": (
+        "buurt {code} staat twee keer in de gebiedsindeling: rij {row} deelt hem in bij {area}, deze rij bij "
+        "{other}; een buurt hoort bij één gebied"
+    ),
+    "empty cell; every row needs the CBS code of a buurt": (
+        "lege cel; elke rij heeft de CBS-code van een buurt nodig"
+    ),
+    "the area mapping has no column with the CBS code of each buurt (a header such as 'buurtcode' or "
+    "'cbs code'; found: {found})": (
+        "de gebiedsindeling heeft geen kolom met de CBS-code van elke buurt (een kop zoals 'buurtcode' of "
+        "'cbs code'; gevonden: {found})"
+    ),
+    "the area mapping has no column with the area each buurt belongs to (a header such as 'gebiedscode', "
+    "'gebied', 'dorp' or 'kern'; found: {found})": (
+        "de gebiedsindeling heeft geen kolom met het gebied waar elke buurt bij hoort (een kop zoals "
+        "'gebiedscode', 'gebied', 'dorp' of 'kern'; gevonden: {found})"
+    ),
+    "--excel is for a CSV file: use it with a name ending in .csv (or --format csv)": (
+        "--excel is voor een CSV-bestand: gebruik het met een naam die op .csv eindigt (of --format csv)"
+    ),
     # --- the command line -------------------------------------------------------------------------
     "missing the argument {name}": "het argument {name} ontbreekt",
     "missing option {option}": "de optie {option} ontbreekt",

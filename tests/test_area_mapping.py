@@ -471,3 +471,12 @@ def test_a_buurt_code_in_lower_case_is_the_same_code(tmp_path: Path) -> None:
     lower = MAPPING.replace("BU19669901", "bu19669901")
     areas = by_code(allocate_json(tmp_path, mapping=lower))
     assert areas["D1"]["inhabitants"] == 1275 and areas["D2"]["inhabitants"] == 700  # as with BU19669901
+
+
+def test_mapping_messages_are_in_the_report_language(tmp_path: Path) -> None:
+    twice = MAPPING + "D2,Zuiddorp,BU19669901,dorp\n"
+    population, rules, areas = files(tmp_path, twice)
+    result = run("allocate", population, "-r", rules, "--areas", areas, "-o", tmp_path / "r.json")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "buurt BU19669901 staat twee keer in de gebiedsindeling: rij 2 deelt hem in bij" in result.output  # type: ignore[attr-defined]
+    assert "een buurt hoort bij één gebied" in result.output  # type: ignore[attr-defined]

@@ -160,7 +160,9 @@ def test_excel_with_another_format_is_one_line_and_exit_2(
     before = sorted(tmp_path.iterdir())
     assert cli("allocate", hogeland, "--rules", HET_HOGELAND, *options, "--excel") == 2
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and error.startswith("error: ") and "--excel is for a CSV" in error, error
+    assert (
+        error.count("\n") == 1 and error.startswith("error: ") and "--excel is voor een CSV-bestand" in error
+    ), error
     assert sorted(tmp_path.iterdir()) == before
 
 
@@ -345,7 +347,7 @@ def test_excel_with_an_xlsx_comparison_is_refused(
     target = tmp_path / "uit.xlsx"
     assert cli(command, hogeland, "--rules", HET_HOGELAND, *extra, "-o", target, "--excel") == 2
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "--excel is for a CSV" in error, error
+    assert error.count("\n") == 1 and "--excel is voor een CSV-bestand" in error, error
     assert not target.exists()
 
 
