@@ -670,6 +670,8 @@ def sweep(
         if not 1 <= len(vary) <= 2:
             raise RuleError("--vary: give one or two paths")
         grid = [parse_range(option) for option in vary]
+        if len(grid) == 2 and grid[0][0] == grid[1][0]:
+            raise RuleError(f"--vary: the path {grid[0][0]} is given twice; vary two different values")
         options = _population_options(
             sheet,
             kind,

@@ -101,7 +101,8 @@ def comparison_lines(frame: pd.DataFrame, scenarios: Sequence[str], most: int = 
     columns = ["code", "name", "base"]
     for name in scenarios:
         columns += [name, f"{name}: difference", f"{name}: percent"]
-    shown = frame[columns].head(most).copy()
+    # no percentage where the base is 0: shown as "-", not "None"
+    shown = frame[columns].head(most).map(lambda value: "-" if value is None or value != value else value)
     shown["name"] = [visible(str(text))[:30] for text in shown["name"]]
     shown.columns = [visible(str(column)) for column in shown.columns]
     lines = shown.to_string(index=False, na_rep="-").splitlines()

@@ -265,7 +265,8 @@ def parse_range(option: str) -> tuple[str, list[Decimal]]:
             f"--vary expects PATH=START:STOP:STEP, e.g. components.x.rate=1.00:2.00:0.05; got '{option}'"
         )
     try:
-        start, stop, step = (Decimal(part.strip()) for part in parts)
+        # written out in full: 1e2 is 100, not 1E+2, in every row and report
+        start, stop, step = (Decimal(format(Decimal(part.strip()), "f")) for part in parts)
     except ArithmeticError:
         raise RuleError(
             f"--vary {path.strip()}: START, STOP and STEP must be numbers; got '{spec}'"

@@ -292,3 +292,25 @@ def test_a_sweep_row_the_rule_file_would_refuse_is_an_error_row_not_a_total(tmp_
     assert [row["error"] != "" for row in rows] == [True, False, True]  # 900: a gap; 1100: an overlap
     assert rows[0]["total"] == "" and "gap" in rows[0]["error"] and "overlap" in rows[2]["error"]
     assert Decimal(rows[1]["total"]) == sum(amount(n, Decimal("2.95")) for n in inhabitants().values())
+
+
+def test_odd_vary_specs_read_as_people_mean_them(tmp_path: Path) -> None:
+    from budgetcalc.scenarios import parse_range
+
+    assert [str(value) for value in parse_range(f"{RATE}=1e0:2e0:5e-1")[1]] == ["1.0", "1.5", "2.0"]
+    twice = ["--vary", f"{RATE}=2:3:1", "--vary", f"{RATE}=2:3:1"]
+    result = run("sweep", WIJKEN, "-r", RULES, *twice)
+    assert result.exit_code == 2 and "twice" in result.output  # type: ignore[attr-defined]
+
+
+def test_a_base_of_zero_shows_no_percentage_on_the_terminal(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from budgetcalc.cli_summary import comparison_lines
+
+    frame = pd.DataFrame(
+        {"code": ["A"], "name": ["Adorp"], "base": [Decimal(0)], "T": [Decimal(5)],
+         "T: difference": [Decimal(5)], "T: percent": [None]}
+    )  # fmt: skip
+    (_, row) = comparison_lines(frame, ["T"])
+    assert row.split()[-1] == "-" and "None" not in row
