@@ -184,22 +184,22 @@ def _write(path: Path, data: bytes, *, force: bool) -> None:
     global _writing
     prefix = f".{path.name}.{os.getpid()}.{_host()}."
     _writing += 1
+    temporary: str | None = None
     try:
-        # Stop signals are held back from before the temporary file exists until the ``try`` that
-        # removes it is entered: in between, an exception would leave the file behind.
+        # Stop signals are held back while the temporary file is made, and the file is made inside the
+        # ``try`` that removes it: a signal whose handler runs at any moment (even one that came just
+        # before it was held back, and runs at the next call) finds the name to remove.
         held = _hold_stop_signals()
         try:
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=PARTIAL_SUFFIX)
-        except BaseException:
+        finally:
             _release(held)
-            raise
-        try:
-            _release(held)
-            _fill(handle, temporary, path, data, force=force)
-        except BaseException:
+        _fill(handle, temporary, path, data, force=force)
+    except BaseException:
+        if temporary is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-            raise
+        raise
     finally:
         _writing -= 1
 
