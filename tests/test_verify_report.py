@@ -144,3 +144,24 @@ def test_what_is_no_report_is_exit_2(tmp_path: Path) -> None:
         path.write_text(text, encoding="utf-8")
         result = run("verify", path)
         assert result.exit_code == 2 and "Traceback" not in result.output  # type: ignore[attr-defined]
+
+
+def test_a_report_without_provenance_still_has_its_sums_checked(tmp_path: Path) -> None:
+    """Made from Python, the report records no inputs: verify adds up what it holds."""
+    import pandas as pd
+
+    from budgetcalc import allocate, load_ruleset
+    from budgetcalc.report import ReportFormat, render_report
+
+    allocation = allocate(pd.read_csv(WIJKEN, dtype=str), load_ruleset(RULES))
+    path = tmp_path / "python.json"
+    path.write_bytes(render_report(allocation, ReportFormat.JSON))
+
+    def change(document: dict[str, Any]) -> None:  # the total raised, its part left alone
+        first = document["areas"][0]
+        first["amounts"]["total"] = f"{Decimal(first['amounts']['total']) + 1:.2f}"
+
+    result = run("verify", edited(path, change))
+    assert result.exit_code == 1
+    assert "the parts do not add up to the total" in result.output  # type: ignore[attr-defined]
+    assert "records no provenance" in result.output  # type: ignore[attr-defined]

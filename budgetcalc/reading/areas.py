@@ -29,7 +29,6 @@ notice, and why:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,6 +41,7 @@ from budgetcalc.columns import WHOLE_COUNT_COLUMNS, normalise_header
 from budgetcalc.errors import BudgetcalcError, InputError
 from budgetcalc.notices import Notice, examples
 from budgetcalc.population import TEXT_FIELDS, Population, cell_text, text_cells
+from budgetcalc.provenance import sha256_of_file
 from budgetcalc.reading.table import read_table
 
 SUMMED_FROM = "summed_from"
@@ -174,7 +174,7 @@ def read_area_mapping(path: str | Path, *, sheet: str | None = None) -> AreaMapp
                 kinds[index],
             )
         )
-    mapping = AreaMapping(table.file, table.sheet, tuple(rows), _sha256(path), headers)
+    mapping = AreaMapping(table.file, table.sheet, tuple(rows), sha256_of_file(path), headers)
     _check_twice(mapping)
     _check_areas_agree(mapping)
     return mapping
@@ -242,14 +242,6 @@ def _area_text(row: MappingRow) -> str:
     if row.area_code and row.area_name:
         return f"{row.area_code} {row.area_name}"
     return row.area
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pandas as pd
 
 from budgetcalc.errors import InputError
 from budgetcalc.population import Population, canonical_columns
+from budgetcalc.provenance import sha256_of_file
 from budgetcalc.reading.excel_source import describe_empty_cell
 from budgetcalc.reading.mapping import apply_mapping
 from budgetcalc.reading.selection import Selection, select_rows, totals_lookalikes
@@ -63,7 +63,7 @@ def read_population(
             notices=(*table.notices, *selected.notices),
             headers=headers,
             rows_read=len(table.rows),
-            digest=_sha256(Path(table.file)),
+            digest=sha256_of_file(Path(table.file)),
         )
     except InputError as error:
         raise _explain_empty_excel_cell(error, table) from None
@@ -71,15 +71,6 @@ def read_population(
     if not lookalikes:
         return population
     return dataclasses.replace(population, warnings=(*population.warnings, *lookalikes))
-
-
-def _sha256(path: Path) -> str:
-    """The file's SHA-256, so a report says exactly which bytes it was computed from."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _explain_empty_excel_cell(error: InputError, table: RawTable) -> InputError:

@@ -79,10 +79,7 @@ def verify_json_report(path: str | Path, rules: str | Path | None = None) -> Rep
             for column, value in amounts.items()
             if column != "total" and value is not None
         ]
-        if parts and sum(parts) != total:
-            found.append(
-                Discrepancy(None, _who(area), "the parts do not add up to the total", sum(parts), total)
-            )
+        found += _parts_against_total(None, _who(area), parts, total)
     if summed != stated_total:
         found.append(Discrepancy(None, "grand total", "the sum of the areas' totals", summed, stated_total))
     record = document.get("provenance")
@@ -162,6 +159,13 @@ def _read_json(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise InputError("not a budgetcalc report (a JSON object was expected)", file=path)
     return document
+
+
+def _parts_against_total(row: int | None, who: str, parts: list[int], total: int) -> list[Discrepancy]:
+    """An area's parts as the report holds them against its total (none for an area without parts)."""
+    if parts and sum(parts) != total:
+        return [Discrepancy(row, who, "the parts do not add up to the total", sum(parts), total)]
+    return []
 
 
 def _cents(value: object, path: Path, where: str) -> int:
@@ -326,18 +330,10 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
             for offset, column in enumerate(columns)
         }
         stored[code] = (f"{code} {row[1]}".strip(), amounts)
-        parts = [amounts[column] for column in columns[:-1] if amounts[column] is not None]
+        parts = [amount for column in columns[:-1] if (amount := amounts[column]) is not None]
         total = amounts["total"]
-        if parts and total is not None and sum(part for part in parts if part is not None) != total:
-            found.append(
-                Discrepancy(
-                    number,
-                    stored[code][0],
-                    "the parts do not add up to the total",
-                    sum(p for p in parts if p is not None),
-                    total,
-                )
-            )
+        if total is not None:
+            found += _parts_against_total(number, stored[code][0], parts, total)
     found += compare_amounts(stored, allocation)
     totals_row = rows[len(allocation) + 1] if len(rows) > len(allocation) + 1 else []
     for offset, column in enumerate(columns):
