@@ -70,15 +70,22 @@ def check_file(path: str | Path) -> list[Failure]:
 
         load_rules(path)
         return []
+    return [
+        failure
+        for ruleset, skip_year in yearly_runs(text, path)
+        for failure in [*run_examples(ruleset, path, skip_year), *run_assertions(ruleset, path, skip_year)]
+    ]
+
+
+def yearly_runs(text: str, path: str | Path) -> list[tuple[RuleSet, int | None]]:
+    """The rule set of the file's own year, then one for each other year an example or expectation names
+    (with the own year, whose entries without a year that run leaves out: they ran already)."""
     ruleset = parse_ruleset(text, source=path)
-    failures = [*run_examples(ruleset, path), *run_assertions(ruleset, path)]
     own_year = ruleset.year()
     entries: list[Example | Expectation] = [*ruleset.examples, *ruleset.expected]
     years = {entry.year for entry in entries if entry.year is not None and entry.year != own_year}
-    for year in sorted(years):
-        in_year = parse_ruleset(text, source=path, when=year)  # the values in force in that year
-        failures += [*run_examples(in_year, path, own_year), *run_assertions(in_year, path, own_year)]
-    return failures
+    others = [(parse_ruleset(text, source=path, when=year), own_year) for year in sorted(years)]
+    return [(ruleset, None), *others]
 
 
 def _runs(ruleset: RuleSet, entry: Example | Expectation, skip_year: int | None) -> bool:

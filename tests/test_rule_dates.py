@@ -41,10 +41,20 @@ DATES = [
      "execution began in 2014, harlingerdagblad.nl (no date published)"),
     ("leeuwarden-2015", date(2015, 1, 1),
      "year of the 2015 presentation (no decision, no date published)"),
+    ("het-hogeland", date(2021, 1, 20),
+     "'geldend van 20-01-2021' CVDR632889/4, the version with the halved amounts"),
+    ("steenwijkerland", date(2022, 1, 1),
+     "first year with a published organisatiegeld (EUR 1,290 in 2022), steenwijkerland.nl"),
+    ("opsterland", date(2016, 1, 1),
+     "first year with a published amount (Wijnjewoude 2016), wijnjewoude.net"),
 ]  # fmt: skip
 
-# Replaced by multi-year files from the lead (issue 11, "Values over time"); pin those when they land.
-NOT_PINNED_HERE = {"steenwijkerland-2023", "het-hogeland-2021", "opsterland-2016"}
+# The last day of the rule files that end (valid_until), with the source of that date.
+ENDS = [
+    ("het-hogeland", date(2026, 12, 31), "'zet dorpsbudget voort tot 1 januari 2027', adorp.com"),
+    ("steenwijkerland", date(2023, 12, 31), "last year with published amounts (organisatiegeld 2023)"),
+    ("opsterland", date(2021, 12, 31), "the rate rose in 2022; the new rate is not published"),
+]
 
 
 @pytest.mark.parametrize(
@@ -57,6 +67,13 @@ def test_valid_from_is_the_date_the_rule_takes_effect(stem: str, effective: date
 def test_every_shipped_rule_file_has_its_date_pinned() -> None:
     pinned = {stem for stem, _, _ in DATES}
     shipped = {path.stem for path in RULES.glob("*.toml")}
-    assert shipped - NOT_PINNED_HERE == pinned, (
+    assert shipped == pinned, (
         "pin the valid_from of every shipped rule file in tests/test_rule_dates.py, with its source"
     )
+
+
+@pytest.mark.parametrize(
+    ("stem", "last_day"), [pytest.param(stem, day, id=f"{stem}: {source}") for stem, day, source in ENDS]
+)
+def test_valid_until_is_the_last_day_the_rule_is_in_force(stem: str, last_day: date) -> None:
+    assert load_ruleset(RULES / f"{stem}.toml").valid_until == last_day

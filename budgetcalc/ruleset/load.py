@@ -19,9 +19,11 @@ from budgetcalc.ruleset.model import LocatedError, RuleSet
 from budgetcalc.ruleset.timeline import When, change_dates, parse_date_key, resolve, set_dated
 
 
-def load_ruleset(path: str | Path) -> RuleSet:
-    """Read and validate a rule file; every problem is reported with its line and key."""
-    return parse_ruleset(read_rule_text(path), source=path)
+def load_ruleset(path: str | Path, when: When | None = None) -> RuleSet:
+    """Read and validate a rule file; every problem is reported with its line and key. A rule file over
+    time is taken as in force ``when``: a budget year (2023) or a date; None: its own year, else the
+    newest it covers."""
+    return parse_ruleset(read_rule_text(path), source=path, when=when)
 
 
 def read_rule_text(path: str | Path) -> str:
