@@ -310,6 +310,12 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
         ("decision", ruleset.decision, styles.value_text, ""),
         ("source", ruleset.source or "", styles.value_text, ""),
         ("valid_from", ruleset.valid_from, styles.value_date, ""),
+        *((("valid_until", ruleset.valid_until, styles.value_date, ""),) if ruleset.valid_until else ()),
+        *(
+            (("values_on", ruleset.in_force.on, styles.value_date, label(f"chosen_{chosen}", lang)),)
+            if ruleset.in_force and (chosen := ruleset.in_force.chosen_by.value)
+            else ()
+        ),
         ("reference_date", ruleset.reference_date, styles.value_date, ""),
         ("population_file", _file_and_digest(allocation), styles.value_text, ""),
         ("areas", len(allocation), styles.value_count, ""),
