@@ -47,7 +47,9 @@ def key_lines(text: str) -> dict[KeyPath, int]:
             for end in range(1, len(current) + 1):
                 lines.setdefault(current[:end], number)
         elif match := _KEY.match(line):
-            lines.setdefault((*current, *_parts(match.group(1))), number)
+            parts = _parts(match.group(1))
+            for end in range(1, len(parts) + 1):  # a dotted key (fixed.2023 = …) names its tables too
+                lines.setdefault((*current, *parts[:end]), number)
             for quote in ('"""', "'''"):
                 if line.count(quote) % 2 == 1:
                     in_multiline = quote

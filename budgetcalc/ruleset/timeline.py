@@ -210,9 +210,8 @@ class Coverage:
         return first if last == first else f"{first}–{last}"
 
     def nearest_year(self, year: int) -> int:
-        if year < self.valid_from.year:
+        if self.valid_until is None or year <= self.valid_from.year:
             return self.valid_from.year
-        assert self.valid_until is not None  # a later year is always covered without an end
         return self.valid_until.year
 
 
@@ -221,7 +220,11 @@ def coverage_of(document: Mapping[str, Any]) -> Coverage | None:
     rule set's validation words that problem)."""
     start, end = document.get("valid_from"), document.get("valid_until")
     if not isinstance(start, date) or (end is not None and not isinstance(end, date)):
-        return None
+        return None  # the rule set's validation words the problem
+    if end is not None and end < start:
+        raise RuleError(
+            f"valid_until {end.isoformat()} is before valid_from {start.isoformat()}", key="valid_until"
+        )
     return Coverage(start, end)
 
 
