@@ -167,6 +167,8 @@ class CarryOverResult:
 
     unspent: Int64Array
     """Per area: last year's unspent money (0 for a new area)."""
+    years_before: Int64Array
+    """Per area: the years in a row its money had been carried before this year."""
     carried: Int64Array
     carried_years: Int64Array
     returned: Int64Array
@@ -208,7 +210,7 @@ def carry_over(plan: TransitionPlan, ruleset: RuleSet, values: Scenarios) -> Car
     returned = np.asarray(int(unspent.sum()) - carried.sum(axis=1), dtype=np.int64)
     carried_years = np.where(carried > 0, area_years + 1, 0).astype(np.int64)
     return CarryOverResult(
-        area_unspent, carried, carried_years, returned, np.asarray(limited, dtype=np.int64)
+        area_unspent, area_years, carried, carried_years, returned, np.asarray(limited, dtype=np.int64)
     )
 
 
