@@ -25,6 +25,17 @@ from budgetcalc.provenance import Provenance
 from budgetcalc.ruleset.model import RuleSet
 from budgetcalc.scope import Scope
 
+LAST_YEAR_COLUMNS = (
+    "status",
+    "previous",
+    "change",
+    "transition_rule",
+    "carried_over",
+    "available",
+    "carried_years",
+)
+"""The columns on last year a report and :meth:`Allocation.to_frame` add with a previous year."""
+
 if TYPE_CHECKING:
     from budgetcalc.derivation import Step
     from budgetcalc.engine.transition import TransitionResult
@@ -205,6 +216,22 @@ class Allocation:
             "carried_over": carried,
             "available": [now + kept for now, kept in zip(total, carried, strict=True)],
             "carried_years": transition.carry.carried_years.tolist(),
+        }
+
+    def last_year_totals(self) -> dict[str, int]:
+        """With a previous year, in cents: last year's total (gone areas included), this year's, the change,
+        the cost of the transition (final less the rule's amounts), what is carried over and what is not."""
+        transition = self.transition
+        assert transition is not None
+        previous = int(transition.plan.previous.amount_cents.sum())
+        total = self.grand_total_cents
+        return {
+            "previous": previous,
+            "total": total,
+            "change": total - previous,
+            "transition_cost": int(transition.adjustment.sum()),
+            "carried_over": int(transition.carry.carried.sum()),
+            "returned": int(transition.carry.returned[0]),
         }
 
     def gone_areas(self) -> list[tuple[str, str, int, int]]:
