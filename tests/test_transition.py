@@ -123,7 +123,10 @@ def test_a_floor_and_a_higher_amount_last_year_that_stays() -> None:
 
 # --- phase ----------------------------------------------------------------------------------------------
 
-PHASE = 'max_increase = 100000\n[transition.phase]\nyears = 3\nfirst_year = 2024\nrounding = { step = 0.01, mode = "%s" }\n'
+PHASE = (
+    "max_increase = 100000\n[transition.phase]\nyears = 3\nfirst_year = 2024\n"
+    'rounding = { step = 0.01, mode = "%s" }\n'
+)
 
 
 def in_year(year: int, mode: str = "half_up") -> RuleSet:
@@ -214,7 +217,7 @@ def test_two_rows_for_one_area_are_an_error_naming_both() -> None:
 
 
 def test_a_notebook_table_refuses_floats() -> None:
-    with pytest.raises(ValueError, match="row 1, column amount: got the binary float 1.5"):
+    with pytest.raises(ValueError, match=r"row 1, column amount: got the binary float 1\.5"):
         PreviousYear.from_frame(pd.DataFrame({"code": ["A"], "amount": [1.5]}))
     with pytest.raises(ValueError, match="whole cents"):
         PreviousYear.from_frame(pd.DataFrame({"code": ["A"], "amount": ["1.005"]}))
@@ -237,7 +240,8 @@ def test_the_derivation_is_explained_and_checked() -> None:
     ruleset = rules("max_increase_percent = 10\n")
     allocation = allocate(population(A=1000), ruleset, previous=previous(A=800))
     assert allocation.explain("A", "en")[1:] == [
-        "Transition: last year €800.00, by the rules €1,000.00; maximum increase 10 % = €80.00: capped at €880.00"
+        "Transition: last year €800.00, by the rules €1,000.00; "
+        "maximum increase 10 % = €80.00: capped at €880.00"
     ]
     assert all(check.ok is not False for check in allocation.checks())
 

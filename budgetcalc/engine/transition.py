@@ -55,11 +55,6 @@ def last_rule(acted: int) -> str | None:
     return RULES[1 << (acted.bit_length() - 1)] if acted else None
 
 
-def rules_acted(acted: int) -> list[str]:
-    """The keys of every rule that changed the amount, in the order they acted."""
-    return [key for bit, key in RULES.items() if acted & bit]
-
-
 @dataclass(frozen=True)
 class TransitionPlan:
     """Last year's rows matched to this year's areas: worked out once, apart from the values."""

@@ -335,6 +335,8 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
         )
     if allocation.transition is not None:
         for key, cents in allocation.last_year_totals().items():
+            if key == "total":
+                continue  # the grand total stands above
             title = LAST_YEAR_TOTALS[key]
             rows.append((label(title, lang), cents_to_decimal(cents), styles.value_euro, ""))
     if len(allocation):
@@ -369,7 +371,6 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
 
 LAST_YEAR_TOTALS = {
     "previous": "total_previous",
-    "total": "grand_total",
     "change": "total_change",
     "transition_cost": "transition_cost",
     "carried_over": "carried_total",
