@@ -25,8 +25,20 @@ from budgetcalc.provenance import Provenance
 from budgetcalc.ruleset.model import RuleSet
 from budgetcalc.scope import Scope
 
+LAST_YEAR_COLUMNS = (
+    "status",
+    "previous",
+    "change",
+    "transition_rule",
+    "carried_over",
+    "available",
+    "carried_years",
+)
+"""The columns on last year a report and :meth:`Allocation.to_frame` add with a previous year."""
+
 if TYPE_CHECKING:
     from budgetcalc.derivation import Step
+    from budgetcalc.engine.transition import TransitionResult
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,9 @@ class Allocation:
     """The value ``[calibrate]`` found, written into ``ruleset``, and what it spends."""
     provenance: Provenance | None = None
     """What the allocation was made from (files, digests, options), when it was read from files."""
+    transition: TransitionResult | None = None
+    """With a previous year (``--previous``): last year's amounts, the transition rules on the totals
+    and the carry-over. The total is then the amount after the transition."""
 
     def __len__(self) -> int:
         return len(self.population)
@@ -100,17 +115,27 @@ class Allocation:
         return self.ruleset.total is not None
 
     @property
+    def has_transition(self) -> bool:
+        """True when a previous year was given and the rule set has ``[transition]``: reports show the
+        column of what the transition rules changed."""
+        return self.transition is not None and self.ruleset.transition is not None
+
+    @property
     def amount_columns(self) -> list[str]:
-        """The money columns of a report, in order: components, pot shares, adjustment, total."""
+        """The money columns of a report, in order: components, pot shares, adjustment, the transition's
+        change (with a previous year and ``[transition]``), total."""
         extra = ["total_adjustment"] if self.has_total_adjustment else []
+        extra += ["transition"] if self.has_transition else []
         return [*self.part_names, *extra, "total"]
 
     def cents(self, column: str) -> np.ndarray:
         """Cents per area for an amount column (components of exception areas are 0 here)."""
         if column == "total":
-            return self.total.cents
+            return self.total.cents if self.transition is None else self.transition.cents
         if column == "total_adjustment":
             return self.total.adjustment
+        if column == "transition" and self.transition is not None:
+            return self.transition.adjustment
         for component in self.components:
             if component.name == column:
                 return component.cents
@@ -157,7 +182,74 @@ class Allocation:
                     for value, hidden in zip(values, hide, strict=True)
                 ]
                 frame[column] = pd.Series(amounts, index=frame.index, dtype=object)
+        if self.transition is not None:
+            for column, found in self.last_year_columns().items():
+                if column in ("status", "transition_rule"):
+                    frame[column] = pd.Series(found, index=frame.index, dtype=object)
+                elif cents or column == "carried_years":
+                    frame[column] = pd.Series(found, index=frame.index, dtype="Int64")
+                else:
+                    euros = [None if value is None else cents_to_decimal(int(value)) for value in found]
+                    frame[column] = pd.Series(euros, index=frame.index, dtype=object)
         return frame
+
+    def last_year_columns(self) -> dict[str, list[str | int | None]]:
+        """With a previous year, per area: ``status`` (``new`` or empty), ``previous``, ``change``
+        (None for a new area), ``transition_rule`` (the last rule that changed the amount, or empty),
+        ``carried_over``, ``available`` (total + carried over), all in cents, and ``carried_years``."""
+        from budgetcalc.engine.transition import last_rule
+
+        transition = self.transition
+        assert transition is not None
+        has = transition.plan.has_previous.tolist()
+        total = self.cents("total").tolist()
+        previous = transition.plan.previous_cents.tolist()
+        carried = transition.carry.carried.tolist()
+        return {
+            "status": ["" if known else "new" for known in has],
+            "previous": [cents if known else None for cents, known in zip(previous, has, strict=True)],
+            "change": [
+                now - before if known else None
+                for now, before, known in zip(total, previous, has, strict=True)
+            ],
+            "transition_rule": [last_rule(int(acted)) or "" for acted in transition.acted.tolist()],
+            "carried_over": carried,
+            "available": [now + kept for now, kept in zip(total, carried, strict=True)],
+            "carried_years": transition.carry.carried_years.tolist(),
+        }
+
+    def last_year_totals(self) -> dict[str, int]:
+        """With a previous year, in cents: last year's total (gone areas included), this year's, the change,
+        the cost of the transition (final less the rule's amounts), what is carried over and what is not."""
+        transition = self.transition
+        assert transition is not None
+        previous = int(transition.plan.previous.amount_cents.sum())
+        total = self.grand_total_cents
+        return {
+            "previous": previous,
+            "total": total,
+            "change": total - previous,
+            "transition_cost": int(transition.adjustment.sum()),
+            "carried_over": int(transition.carry.carried.sum()),
+            "returned": int(transition.carry.returned[0]),
+        }
+
+    def gone_areas(self) -> list[tuple[str, str, int, int]]:
+        """The areas of last year that are not in this year's population: ``(code, name, previous,
+        unspent)``, amounts in cents (their unspent money goes back, see ``[carry_over]``)."""
+        if self.transition is None:
+            return []
+        previous = self.transition.plan.previous
+        unspent = previous.unspent_cents
+        return [
+            (
+                previous.codes[row],
+                previous.names[row],
+                int(previous.amount_cents[row]),
+                int(unspent[row]) if unspent is not None else 0,
+            )
+            for row in self.transition.plan.gone.tolist()
+        ]
 
     def brackets(self, lang: Lang = "nl") -> list[str]:
         """Per area, the staffel brackets used, in words, e.g. ``Basisbedrag: 500 tot 5.000 inwoners``

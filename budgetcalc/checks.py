@@ -28,6 +28,7 @@ from budgetcalc.derivation import (
     Deriver,
     Excepted,
     FixedTerm,
+    LastYear,
     NotApplicable,
     PerAreaTerm,
     PotShare,
@@ -41,7 +42,7 @@ from budgetcalc.engine.expectations import ExpectationStatus
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import CENT, RoundingMode, cents_to_decimal, format_euro, format_number
 from budgetcalc.notices import ROWS_LEFT_OUT
-from budgetcalc.ruleset.model import PotKind, RuleSet
+from budgetcalc.ruleset.model import PotKind, RuleSet, budget_year
 from budgetcalc.scope import ScopeStatus
 
 if TYPE_CHECKING:
@@ -230,19 +231,29 @@ def grand_total_check(allocation: Allocation, written: Written) -> Check:
         ZERO,
     )
     total = cents_to_decimal(allocation.grand_total_cents)
+    transition = written.column_sum("transition") if allocation.has_transition else ZERO
+    added = parts + adjustment + transition + exceptions
     figures: tuple[tuple[str, Figure], ...] = (
         ("parts", Euros(parts)),
         ("adjustment", Euros(adjustment)),
+        *((("transition", Euros(transition)),) if allocation.has_transition else ()),
         ("exceptions", Euros(exceptions)),
-        ("sum", Euros(parts + adjustment + exceptions)),
+        ("sum", Euros(added)),
         ("total", Euros(total)),
     )
-    return Check("check_sum", parts + adjustment + exceptions == total, "detail_sum", figures)
+    template = "detail_sum_transition" if allocation.has_transition else "detail_sum"
+    return Check("check_sum", added == total, template, figures)
 
 
 def parts_check(allocation: Allocation, written: Written) -> Check:
-    """Per area: its parts and adjustment as written, added up, against its total as written."""
-    columns = [written.column(name) for name in (*allocation.part_names, "total_adjustment")]
+    """Per area: its parts, adjustment and transition as written, added up, against its total as
+    written."""
+    added_up = (
+        *allocation.part_names,
+        "total_adjustment",
+        *(["transition"] if allocation.has_transition else []),
+    )
+    columns = [written.column(name) for name in added_up]
     totals = written.totals()
     differing: list[tuple[int, Decimal, Decimal]] = []
     for position, total in enumerate(totals):
@@ -277,7 +288,7 @@ def _per_area_check(
 def derivation_check(allocation: Allocation) -> Check:
     """Per area: the total recomputed in ``Decimal`` from its derivation against the engine's total."""
     deriver = Deriver(allocation)
-    totals = allocation.total.cents.tolist()
+    totals = allocation.cents("total").tolist()
     ruleset = allocation.ruleset
     differing: list[tuple[int, Decimal, Decimal]] = []
     with localcontext() as context:
@@ -302,7 +313,7 @@ def recompute_total(steps: list[Step], ruleset: RuleSet) -> Decimal:
     total = ZERO
     receives = False
     for part, own in parts.items():
-        if part == "total":
+        if part in ("total", "transition", "carry_over"):
             continue
         head = own[0]
         if isinstance(head, NotApplicable | TakesNoPart):
@@ -319,7 +330,39 @@ def recompute_total(steps: list[Step], ruleset: RuleSet) -> Decimal:
     rule = ruleset.total
     if rule is not None and receives:
         total = _rounded_and_bounded(total, rule.rounding, rule.minimum, rule.maximum)
+    last = next((step for step in steps if isinstance(step, LastYear)), None)
+    if last is not None and last.previous is not None and ruleset.transition is not None:
+        total = _transitioned(total, cents_to_decimal(last.previous), ruleset)
     return total
+
+
+def _transitioned(target: Decimal, previous: Decimal, ruleset: RuleSet) -> Decimal:
+    """The ``[transition]`` rules on an area's target, in ``Decimal``: the phase step, the caps (a
+    percentage of last year rounded down to the cent), hold harmless, the floor."""
+    rule = ruleset.transition
+    assert rule is not None
+    amount = target
+    phase = rule.phase
+    if phase is not None:
+        year = budget_year(ruleset) - phase.first_year + 1
+        left = phase.years - year + 1
+        if year >= 1 and left > 1:
+            step = phase.rounding.step.value
+            steps = ((target - previous) / (left * step)).quantize(
+                Decimal(1), rounding=_DECIMAL_ROUNDING[phase.rounding.mode]
+            )
+            amount = previous + steps * step
+    ups = [previous * rule.max_increase_percent.value / 100] if rule.max_increase_percent else []
+    downs = [previous * rule.max_decrease_percent.value / 100] if rule.max_decrease_percent else []
+    ups += [rule.max_increase.value] if rule.max_increase else []
+    downs += [rule.max_decrease.value] if rule.max_decrease else []
+    if ups:
+        amount = min(amount, previous + min(up.quantize(CENT, rounding=ROUND_FLOOR) for up in ups))
+    if downs:
+        amount = max(amount, previous - min(down.quantize(CENT, rounding=ROUND_FLOOR) for down in downs))
+    if rule.hold_harmless or rule.floor is not None:
+        amount = max(amount, previous, rule.floor.value if rule.floor is not None else previous)
+    return amount
 
 
 def _component_amount(ruleset: RuleSet, part: str, steps: list[Step]) -> Decimal:
@@ -360,6 +403,14 @@ def _exception_amount(ruleset: RuleSet, step: Excepted) -> Decimal:
     return ruleset.exceptions[index].amount.value
 
 
+def _returned_to(allocation: Allocation, pot: str) -> Decimal:
+    """Unspent money of last year that ``[carry_over]`` returns to this pot (0 for any other pot)."""
+    rule = allocation.ruleset.carry_over
+    if allocation.transition is None or rule is None or rule.return_to_pot != pot:
+        return ZERO
+    return cents_to_decimal(int(allocation.transition.carry.returned[0]))
+
+
 def pot_checks(allocation: Allocation, written: Written) -> list[Check]:
     """Per pot, from the rule file's amount and the cells as written: a shared pot's shares and what
     stayed unallocated add up to the pot less what was paid first; a ceiling's components after it
@@ -367,7 +418,7 @@ def pot_checks(allocation: Allocation, written: Written) -> list[Check]:
     checks = []
     for pot in allocation.pots:
         rule = allocation.ruleset.pots[pot.name]
-        amount = rule.amount.value
+        amount = rule.amount.value + _returned_to(allocation, pot.name)
         column = written.column_sum(pot.name)
         unallocated = cents_to_decimal(int(pot.unallocated[0]))
         figures: list[tuple[str, Figure]] = [("amount", Euros(amount))]

@@ -41,7 +41,7 @@ def notice_lines(notices: Iterable[Notice], lang: Lang = "nl") -> list[str]:
 
 def _summary_parts(allocation: Allocation, lang: Lang) -> tuple[list[str], list[str], list[str]]:
     frame = allocation.population.frame
-    totals = allocation.total.cents
+    totals = allocation.cents("total")
     lines = [
         f"{label('ruleset', lang)}: {allocation.ruleset.name}",
         f"{label('areas', lang)}: {len(allocation)}",

@@ -17,6 +17,7 @@ from budgetcalc.engine.component import LOWERED_TO_MAXIMUM, RAISED_TO_MINIMUM, C
 from budgetcalc.engine.pots import PROPORTIONAL, PotResult
 from budgetcalc.engine.staffel import NO_BRACKET
 from budgetcalc.exact import Fixed
+from budgetcalc.money import decimal_to_cents
 from budgetcalc.ruleset.model import AreaException, Bracket, PotKind, RateBase, RuleSet, ShareBy
 from budgetcalc.text import normal_text
 
@@ -190,6 +191,47 @@ class TotalSum(Step):
 
 
 @dataclass(frozen=True)
+class LastYear(Step):
+    """With a previous year: the area's amount last year (None: a new area) and the rule's amount this
+    year (``target``), before the transition rules; ``excepted`` where an exception sets the total (no
+    transition rule acts on it)."""
+
+    previous: int | None = field(metadata=CENTS)
+    target: int = field(metadata=CENTS)
+    excepted: bool = False
+
+
+@dataclass(frozen=True)
+class Transition(Step):
+    """A transition rule that changed the amount: ``rule`` is its key in ``[transition]``; ``limit`` the
+    allowed change it worked out (a cap), the floor, or for a phase the step taken this year of
+    ``years`` (year ``year``); ``cents`` what the amount is after it."""
+
+    rule: str
+    previous: int = field(metadata=CENTS)
+    target: int = field(metadata=CENTS)
+    limit: int = field(metadata=CENTS)
+    cents: int = field(metadata=RESULT_CENTS)
+    year: int = 0
+    years: int = 0
+
+
+@dataclass(frozen=True)
+class CarriedOver(Step):
+    """Last year's unspent money: what the area keeps (``carried``) for ``years`` years in a row now;
+    ``limit`` says what stopped the rest (``maximum``, ``max_years``, ``not_kept``, or empty), and
+    ``returned_to`` where the rest goes (a pot, or empty: the municipality)."""
+
+    unspent: int = field(metadata=CENTS)
+    carried: int = field(metadata=RESULT_CENTS)
+    years: int
+    years_before: int
+    """How many years in a row it had been carried before this year."""
+    limit: str
+    returned_to: str
+
+
+@dataclass(frozen=True)
 class InputValue:
     """A value of the area's row that the rules read: the column (``inhabitants``), its header in the
     file (``aantal inwoners``) and the value read (an exact count, or text for a condition)."""
@@ -323,6 +365,74 @@ class Deriver:
         return list(known[position])
 
     def _derive(self, position: int) -> list[Step]:
+        return [*self._before_transition(position), *self._transition(position)]
+
+    def _transition(self, position: int) -> list[Step]:
+        """With a previous year: last year's amount, each transition rule that changed the amount, and
+        the carry-over."""
+        from budgetcalc.engine.transition import FLOOR, HOLD_HARMLESS, PHASE, RULES
+
+        result = self.allocation.transition
+        if result is None:
+            return []
+        has = bool(result.plan.has_previous[position])
+        previous = int(result.plan.previous_cents[position])
+        target = int(result.target[position])
+        excepted = bool(self.allocation.total.exception[position])
+        found: list[Step] = [LastYear("transition", previous if has else None, target, excepted)]
+        acted = int(result.acted[position])
+        rule = self.ruleset.transition
+        for bit, key in RULES.items():
+            if not acted & bit or rule is None:
+                continue
+            cents = int(result.cents[position])  # hold harmless and floor act last
+            limit = previous
+            if bit == PHASE:
+                cents = int(result.phased[position])
+                limit = cents - previous
+            elif bit == FLOOR and rule.floor is not None:
+                limit = max(decimal_to_cents(rule.floor.value), previous)
+            elif bit != HOLD_HARMLESS:  # a cap: the allowed change
+                cents = int(result.capped[position])
+                limit = abs(cents - previous)
+            path = f"transition.{key}" if bit != PHASE else "transition.phase.years"
+            years = rule.phase.years if rule.phase is not None else 0
+            found.append(
+                Transition(
+                    "transition",
+                    key,
+                    previous,
+                    target,
+                    limit,
+                    cents,
+                    int(result.phase_year) if bit == PHASE else 0,
+                    years if bit == PHASE else 0,
+                    path=path,
+                    line=self._line(path),
+                )
+            )
+        carry = self.ruleset.carry_over
+        unspent = int(result.carry.unspent[position])
+        if carry is not None and unspent:
+            limited = int(result.carry.limited[position])
+            stopped = "not_kept" if not carry.keep else ("", "maximum", "max_years")[limited]
+            path = f"carry_over.{stopped}" if stopped in ("maximum", "max_years") else "carry_over.keep"
+            found.append(
+                CarriedOver(
+                    "carry_over",
+                    unspent,
+                    int(result.carry.carried[position]),
+                    int(result.carry.carried_years[position]),
+                    int(result.carry.years_before[position]),
+                    stopped,
+                    carry.return_to_pot or "",
+                    path=path,
+                    line=self._line(path),
+                )
+            )
+        return found
+
+    def _before_transition(self, position: int) -> list[Step]:
         total = self.allocation.total
         if total.exception[position]:
             return [self._excepted("total", position, None, int(total.cents[position]))]

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 from budgetcalc.derivation import (
     Bounded,
     BracketTerm,
+    CarriedOver,
     Deriver,
     ExactSum,
     Excepted,
     FixedTerm,
+    LastYear,
     NotApplicable,
     PerAreaTerm,
     PotShare,
@@ -27,6 +29,7 @@ from budgetcalc.derivation import (
     Step,
     TakesNoPart,
     TotalSum,
+    Transition,
     marginal,
 )
 from budgetcalc.labels import Lang, label, unit_label
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
 
 TERMS = (FixedTerm, RateTerm, BracketTerm, PerAreaTerm)
 """The steps that are terms of a component's sum."""
+LAST_YEAR = ("transition", "carry_over")
+"""The parts of a derivation after the total, with a previous year."""
 
 
 def describe_rounding(rounding: Rounding, lang: Lang) -> str:
@@ -62,6 +67,10 @@ class AreaExplainer:
             name: f"{allocation.column_title(name, lang)}: "
             for name in (*allocation.ruleset.components, *allocation.ruleset.pots)
         }
+        self.titles |= {
+            "transition": f"{label('transition', lang)}: ",
+            "carry_over": f"{label('carried_over', lang)}: ",
+        }
         self.brackets: dict[tuple[str, int], tuple[str, str | None, str]] = {}
         self.rates: dict[str, str] = {}
         self.roundings: dict[tuple[Decimal, str], str] = {}
@@ -77,7 +86,12 @@ class AreaExplainer:
         for step in steps:
             parts.setdefault(step.part, []).append(step)
         for part, own in parts.items():
-            lines.append(self._total(own) if part == "total" else self.titles[part] + self._part(part, own))
+            if part in LAST_YEAR:
+                lines.append(self.titles[part] + "; ".join(self.step_text(part, step) for step in own))
+            else:
+                lines.append(
+                    self._total(own) if part == "total" else self.titles[part] + self._part(part, own)
+                )
         return lines
 
     def _part(self, part: str, steps: list[Step]) -> str:
@@ -140,8 +154,55 @@ class AreaExplainer:
             return self._pot_share(step)
         if isinstance(step, ScaledDown):
             return self._scaled_down(step)
+        if isinstance(step, LastYear | Transition | CarriedOver):
+            return self._last_year(step)
         assert isinstance(step, TotalSum)
         return f"{label('sum_components', lang)} {format_euro(step.cents, lang)}"
+
+    def _last_year(self, step: LastYear | Transition | CarriedOver) -> str:
+        """Last year's amount and the rule's, a transition rule that acted, or the carry-over."""
+        lang = self.lang
+        if isinstance(step, LastYear):
+            if step.previous is None:
+                return label("no_last_year", lang)
+            text = (
+                f"{label('last_year_amount', lang)} {format_euro(step.previous, lang)}, "
+                f"{label('rule_amount', lang)} {format_euro(step.target, lang)}"
+            )
+            return text + (f" ({label('no_transition_exception', lang)})" if step.excepted else "")
+        if isinstance(step, Transition):
+            result = format_euro(step.cents, lang)
+            if step.rule == "phase":
+                left = step.years - step.year + 1
+                phase = label("phase_year", lang).format(year=step.year, years=step.years, left=left)
+                return f"{phase}: {result}"
+            if step.rule in ("hold_harmless", "floor"):
+                head = label(step.rule, lang)
+                if step.rule == "floor":
+                    head += f" {format_euro(step.limit, lang)}"
+                return f"{head}: {label('raised_to', lang)} {result}"
+            limit = format_euro(step.limit, lang)
+            rule = self.ruleset.transition
+            percent = getattr(rule, step.rule) if step.rule.endswith("_percent") else None
+            if percent is not None:
+                limit = f"{format_number(percent.value, lang)} % = {limit}"
+            return f"{label(step.rule, lang)} {limit}: {label('capped_at', lang)} {result}"
+        head = f"{label('unspent_money', lang)} {format_euro(step.unspent, lang)}: "
+        if step.limit == "not_kept":
+            head += label("not_kept", lang)
+        elif step.limit == "max_years":
+            head += label("kept_max_years", lang).format(years=step.years_before)
+        else:
+            head += f"{format_euro(step.carried, lang)} {label('kept', lang)}"
+            head += f" ({label('kept_maximum', lang)})" if step.limit == "maximum" else ""
+        if step.carried < step.unspent:
+            where = (
+                f"{label('returned_to_pot', lang)} {self.titles[step.returned_to][:-2]}"
+                if step.returned_to
+                else label("returned_to_municipality", lang)
+            )
+            head += f"; {where}"
+        return head
 
     def _bracket_step(self, part: str, step: BracketTerm) -> str:
         """``2.050 inwoners valt in staffel [1000, 5000): € 6.000,00 + € 1,25 × 2.050 inwoners = ...``."""
@@ -364,6 +425,14 @@ def explanation_lines(
             format_euro(int(allocation.cents(part)[position]), lang) for part in allocation.part_names
         )
         lines.append(f"{label('total', lang)}: {parts} = {total}")
+    for part in LAST_YEAR:
+        own = [step for step in steps if step.part == part]
+        if own:
+            lines.append(explainer.titles[part].rstrip())
+            lines.extend(f"  {explainer.step_text(part, step)}{_used(step, lang)}" for step in own)
+    if allocation.transition is not None:
+        final = format_euro(int(allocation.cents("total")[position]), lang)
+        lines.append(f"{label('total', lang)} ({label('transition', lang).lower()}): {final}")
     return lines
 
 

@@ -41,21 +41,25 @@ def round_to_cents_step(amount: Fixed, step_cents: Int64Array | np.int64, mode: 
     factor = 10 ** (scale - 2)
     steps = np.asarray(step_cents, dtype=np.int64)
     check_fits(max_abs(steps) * factor, "the rounding step at this precision")
-    step_units = steps * np.int64(factor)
-    quotient, remainder = np.divmod(units, step_units)  # floor division: 0 <= remainder < step
-    if mode is RoundingMode.DOWN:
-        rounded = quotient
-    elif mode is RoundingMode.UP:
-        rounded = quotient + (remainder != 0)
-    else:
-        twice = 2 * remainder
-        above_half = twice > step_units
-        tie = twice == step_units
-        # Half up goes away from zero; for negatives the floor already is away from zero.
-        tie_goes_up = units >= 0 if mode is RoundingMode.HALF_UP else quotient % 2 == 1
-        rounded = quotient + (above_half | (tie & tie_goes_up))
+    rounded = round_quotient(units, steps * np.int64(factor), mode)
     check_fits(max_abs(rounded) * max_abs(steps), "a rounded amount")
     return np.asarray(rounded * steps, dtype=np.int64)
+
+
+def round_quotient(numerator: Int64Array, denominator: Int64Array, mode: RoundingMode) -> Int64Array:
+    """The exact quotient ``numerator / denominator`` (a positive denominator) rounded to a whole
+    number by ``mode``, in integers."""
+    quotient, remainder = np.divmod(numerator, denominator)  # floor division: 0 <= remainder < denominator
+    if mode is RoundingMode.DOWN:
+        return np.asarray(quotient, dtype=np.int64)
+    if mode is RoundingMode.UP:
+        return np.asarray(quotient + (remainder != 0), dtype=np.int64)
+    twice = 2 * remainder
+    above_half = twice > denominator
+    tie = twice == denominator
+    # Half up goes away from zero; for negatives the floor already is away from zero.
+    tie_goes_up = numerator >= 0 if mode is RoundingMode.HALF_UP else quotient % 2 == 1
+    return np.asarray(quotient + (above_half | (tie & tie_goes_up)), dtype=np.int64)
 
 
 def cents_to_decimal(cents: int) -> Decimal:

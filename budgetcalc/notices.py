@@ -54,6 +54,17 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "onderdeel '{component}' geldt voor geen enkel gebied; controleer 'applies_to'",
         "component '{component}' applies to no area; check its applies_to",
     ),
+    "no_previous": (
+        "de regeling heeft regels voor vorig jaar ({rules}), maar er is geen --previous gegeven: "
+        "berekend zonder overgangsregeling en zonder overdracht",
+        "the rule set has rules on last year ({rules}), but no --previous was given: computed without "
+        "transition and without carry-over",
+    ),
+    "no_unspent": (
+        "de regeling heeft [carry_over], maar vorig jaar heeft geen kolom met niet bestede bedragen: "
+        "niets overgedragen",
+        "the rule set has [carry_over], but last year has no column of unspent money: nothing carried over",
+    ),
     "negative_amounts": (
         "{count} gebied(en) met een negatief bedrag (in {columns}): {examples}; klopt het minteken? "
         "Is het zo besloten, zet dan allow_negative_amounts = true in het regelbestand",

@@ -21,6 +21,7 @@ from budgetcalc.engine.parameters import Scenarios
 from budgetcalc.engine.plan import Plan
 from budgetcalc.engine.pots import PotResult, evaluate_pot
 from budgetcalc.engine.total import TotalResult, apply_total
+from budgetcalc.engine.transition import TransitionResult, apply_transition, carry_over
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray, Int64Array, check_fits, max_abs
 
@@ -36,6 +37,13 @@ class Evaluation:
     components: tuple[ComponentResult, ...]
     pots: tuple[PotResult, ...]
     total: TotalResult
+    transition: TransitionResult | None = None
+    """With a previous year: the transition rules on the totals, and the carry-over."""
+
+    @property
+    def final(self) -> Int64Array:
+        """Every area's amount: the total, or where a previous year was given, after the transition."""
+        return self.total.cents if self.transition is None else self.transition.cents
 
 
 def evaluate_block(plan: Plan, values: Scenarios) -> Evaluation:
@@ -43,7 +51,12 @@ def evaluate_block(plan: Plan, values: Scenarios) -> Evaluation:
     _check_values(plan, values)
     components = tuple(evaluate_component(component, plan, values) for component in plan.components)
     by_name = {component.name: component.cents for component in components}
-    pots = tuple(evaluate_pot(pot, plan, values, by_name) for pot in plan.pots)
+    carry = None if plan.transition is None else carry_over(plan.transition, plan.ruleset, values)
+    back_to = plan.ruleset.carry_over.return_to_pot if plan.ruleset.carry_over is not None else None
+    pots = tuple(
+        evaluate_pot(pot, plan, values, by_name, carry.returned if carry and pot.name == back_to else None)
+        for pot in plan.pots
+    )
     shape = (values.size, plan.size)
     parts = [c.cents for c in components] + [pot.cents for pot in pots]
     component_sum = np.zeros(shape, dtype=np.int64) if not parts else parts[0]
@@ -51,8 +64,12 @@ def evaluate_block(plan: Plan, values: Scenarios) -> Evaluation:
         check_fits(sum(max_abs(part) for part in parts), "the sum of an area's components")
         component_sum = functools.reduce(np.add, parts)
     total = apply_total(plan, np.asarray(component_sum, dtype=np.int64), values)
-    check_fits(max_abs(total.cents) * max(plan.size, 1), "the grand total")
-    return Evaluation(components, pots, total)
+    transition = None
+    if plan.transition is not None and carry is not None:
+        transition = apply_transition(plan.transition, plan.ruleset, total.cents, values, carry)
+    evaluation = Evaluation(components, pots, total, transition)
+    check_fits(max_abs(evaluation.final) * max(plan.size, 1), "the grand total")
+    return evaluation
 
 
 def _check_values(plan: Plan, values: Scenarios) -> None:
@@ -153,7 +170,7 @@ def _isolating(plan: Plan, scenarios: Scenarios, start: int, stop: int) -> Scena
             **{pot.name: pot.cents for pot in evaluation.pots},
         },
         evaluation.total.adjustment,
-        evaluation.total.cents,
+        evaluation.final,
     )
 
 

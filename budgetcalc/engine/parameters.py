@@ -48,6 +48,12 @@ class ValueKind(StrEnum):
     """The weight of a pot's key: more than 0."""
     POT = "pot"
     """The amount of a pot, ceiling or levy: whole cents, 0 or more."""
+    PERCENT = "percent"
+    """A percentage (10 is 10 %): 0 or more, at most MAX_RATE_DECIMALS decimals."""
+    LIMIT = "limit"
+    """A limit on a change (transition, carry-over): whole cents, 0 or more."""
+    YEARS = "years"
+    """A number of years: a whole number, 1 or more."""
 
 
 Collect = Callable[[KeyPath, "ValueKind", Amount | Decimal | None], None]
@@ -91,6 +97,7 @@ def rule_parameters(ruleset: RuleSet) -> dict[str, Parameter]:
             add(("total", "rounding", "step"), ValueKind.STEP, ruleset.total.rounding.step)
     for index, exception in enumerate(ruleset.exceptions):
         add(("exceptions", index, "amount"), ValueKind.MONEY, exception.amount)
+    _transition_parameters(ruleset, add)
     return {parameter.path: parameter for parameter in found}
 
 
@@ -110,6 +117,25 @@ def _component_parameters(base: KeyPath, component: Component, add: Collect) -> 
     add((*base, "maximum"), ValueKind.MONEY, component.maximum)
     if component.rounding is not None:
         add((*base, "rounding", "step"), ValueKind.STEP, component.rounding.step)
+
+
+def _transition_parameters(ruleset: RuleSet, add: Collect) -> None:
+    """The values of ``[transition]`` and ``[carry_over]``."""
+    transition = ruleset.transition
+    if transition is not None:
+        add(("transition", "max_increase_percent"), ValueKind.PERCENT, transition.max_increase_percent)
+        add(("transition", "max_decrease_percent"), ValueKind.PERCENT, transition.max_decrease_percent)
+        add(("transition", "max_increase"), ValueKind.LIMIT, transition.max_increase)
+        add(("transition", "max_decrease"), ValueKind.LIMIT, transition.max_decrease)
+        add(("transition", "floor"), ValueKind.LIMIT, transition.floor)
+        if transition.phase is not None:
+            add(("transition", "phase", "years"), ValueKind.YEARS, Decimal(transition.phase.years))
+            add(("transition", "phase", "rounding", "step"), ValueKind.STEP, transition.phase.rounding.step)
+    carry = ruleset.carry_over
+    if carry is not None:
+        add(("carry_over", "maximum"), ValueKind.LIMIT, carry.maximum)
+        if carry.max_years is not None:
+            add(("carry_over", "max_years"), ValueKind.YEARS, Decimal(carry.max_years))
 
 
 def with_values(ruleset: RuleSet, values: Mapping[str, Decimal]) -> RuleSet:
@@ -174,15 +200,19 @@ def value_problem(kind: ValueKind, value: Decimal) -> str | None:
     if abs(value) > MAX_EUROS:
         return f"{value} is more than {MAX_EUROS:,} euro".replace(",", ".")
     places = decimal_places(value)
-    if kind in (ValueKind.MONEY, ValueKind.STEP, ValueKind.POT) and places > 2:
+    if kind in (ValueKind.MONEY, ValueKind.STEP, ValueKind.POT, ValueKind.LIMIT) and places > 2:
         return f"{value} is not a whole number of cents"
+    if kind in (ValueKind.PERCENT, ValueKind.LIMIT) and value < 0:
+        return f"{value} is below 0; a limit is 0 or more"
+    if kind is ValueKind.YEARS and (places > 0 or value < 1 or value > 100):
+        return f"{value} is not a whole number of years from 1 to 100"
     if kind is ValueKind.STEP and value <= 0:
         return f"a rounding step must be more than 0, got {value}"
     if kind is ValueKind.POT and value < 0:
         return f"a pot's amount must be 0 or more, got {value}"
     if kind is ValueKind.WEIGHT and value <= 0:
         return f"a weight must be more than 0, got {value}"
-    if kind is ValueKind.RATE and places > MAX_RATE_DECIMALS:
+    if kind in (ValueKind.RATE, ValueKind.PERCENT) and places > MAX_RATE_DECIMALS:
         return f"{value} has too many decimals ({places}); a rate may have at most {MAX_RATE_DECIMALS}"
     return None
 

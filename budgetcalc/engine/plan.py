@@ -16,9 +16,11 @@ from budgetcalc.engine.areas import AreaIndex
 from budgetcalc.engine.conditions import condition_mask
 from budgetcalc.engine.exceptions import resolve_exceptions
 from budgetcalc.engine.parameters import Parameter, rule_parameters
+from budgetcalc.engine.transition import TransitionPlan, transition_plan
 from budgetcalc.errors import AllocationError
 from budgetcalc.exact import BoolArray, Fixed, Int64Array
 from budgetcalc.population import Population
+from budgetcalc.previous import PreviousYear
 from budgetcalc.ruleset.locate import dotted
 from budgetcalc.ruleset.model import (
     AreaException,
@@ -113,6 +115,8 @@ class Plan:
     total rules apply there."""
     code_order: Int64Array
     """Area positions in the order of their codes: ties in a pot's remainders go by code."""
+    transition: TransitionPlan | None = None
+    """Last year's amounts matched to the areas (None: no previous year given)."""
 
     @property
     def size(self) -> int:
@@ -124,9 +128,10 @@ class Plan:
         return [component.name for component in self.components] + [pot.name for pot in self.pots]
 
 
-def compile_plan(ruleset: RuleSet, population: Population) -> Plan:
+def compile_plan(ruleset: RuleSet, population: Population, previous: PreviousYear | None = None) -> Plan:
     """Work out the rule set's structure for this population; problems of structure (an unknown area,
-    a missing column, a missing per-area amount) are errors here, before any value is used."""
+    a missing column, a missing per-area amount, a previous year that does not match) are errors here,
+    before any value is used."""
     missing = sorted(column for column in ruleset.columns() if column not in population.frame.columns)
     if missing:
         raise AllocationError(
@@ -174,6 +179,7 @@ def compile_plan(ruleset: RuleSet, population: Population) -> Plan:
         total_exception,
         np.asarray(receives, dtype=np.bool_),
         np.argsort(np.array(population.codes, dtype=object), kind="stable").astype(np.int64),
+        None if previous is None else transition_plan(ruleset, population, previous, total_exception),
     )
 
 

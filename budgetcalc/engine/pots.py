@@ -85,12 +85,21 @@ class PotResult:
         )
 
 
-def evaluate_pot(pot: PotPlan, plan: Plan, values: Scenarios, components: dict[str, Int64Array]) -> PotResult:
-    """Share the pot in every scenario of ``values``; a pot that cannot be shared is an error."""
+def evaluate_pot(
+    pot: PotPlan,
+    plan: Plan,
+    values: Scenarios,
+    components: dict[str, Int64Array],
+    added: Int64Array | None = None,
+) -> PotResult:
+    """Share the pot in every scenario of ``values``; a pot that cannot be shared is an error.
+    ``added`` (per scenario) is money returned to a shared pot on top of its amount (carry-over)."""
     if pot.rule.kind is not PotKind.SHARE:
         return _ceiling_or_levy(pot, plan, values, components)
     rows = values.size
     amount = np.broadcast_to(values.cents(f"{pot.path}.amount")[:, 0], (rows,)).copy()
+    if added is not None:
+        amount = amount + added
     step = np.broadcast_to(values.cents(f"{pot.path}.step")[:, 0], (rows,)).copy()
     paid = np.zeros(rows, dtype=np.int64)
     for part in pot.rule.minus:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from budgetcalc.allocation import Allocation
+from budgetcalc.allocation import LAST_YEAR_COLUMNS, Allocation
 from budgetcalc.errors import OutputError
 from budgetcalc.labels import Lang, label, table_column_label
 from budgetcalc.money import format_plain
@@ -91,19 +91,55 @@ def render_csv(allocation: Allocation, lang: Lang = "nl", *, excel: bool = False
     headers), or with ``excel`` the file for Dutch Excel with headers in ``lang``."""
     style = EXCEL if excel else MACHINE
     columns = allocation.amount_columns
+    last_year = list(LAST_YEAR_COLUMNS) if allocation.transition is not None else []
     if excel:
         titles = [label(key, lang) for key in ("code", "name", "kind", "inhabitants")]
         titles += [allocation.column_title(column, lang) for column in columns]
+        titles += [label(column, lang) for column in last_year]
         header = [_title(title) for title in titles]
     else:
-        header = ["code", "name", "kind", "inhabitants", *columns]
-    return csv_bytes([header, *_area_rows(allocation, style)], style)
+        header = ["code", "name", "kind", "inhabitants", *columns, *last_year]
+    rows = [*_area_rows(allocation, style), *_gone_rows(allocation, style)]
+    return csv_bytes([header, *rows], style)
+
+
+def _last_year_cells(values: dict[str, str | int | None], style: CsvStyle) -> list[str]:
+    """The cells of the columns on last year: text as it is, amounts in the style's form."""
+    cells = []
+    for column in LAST_YEAR_COLUMNS:
+        value = values[column]
+        if value is None:
+            cells.append("")
+        elif isinstance(value, str):
+            cells.append(style.text(value))
+        else:
+            cells.append(str(value) if column == "carried_years" else style.amount(value))
+    return cells
+
+
+def _gone_rows(allocation: Allocation, style: CsvStyle) -> Iterable[list[str]]:
+    """The areas of last year not in this year's population, after the areas: status ``gone``, last
+    year's amount, this year 0."""
+    parts = len(allocation.amount_columns) - 1
+    for code, name, previous, _ in allocation.gone_areas():
+        values: dict[str, str | int | None] = {
+            "status": "gone",
+            "previous": previous,
+            "change": -previous,
+            "transition_rule": "",
+            "carried_over": 0,
+            "available": 0,
+            "carried_years": 0,
+        }
+        cells = [style.text(code), style.text(name), "", "", *([""] * parts), style.amount(0)]
+        yield cells + _last_year_cells(values, style)
 
 
 def _area_rows(allocation: Allocation, style: CsvStyle) -> Iterable[list[str]]:
     columns = allocation.amount_columns
     amounts = {column: allocation.cents(column).tolist() for column in columns}
     overridden = allocation.total.exception.tolist()
+    last_year = allocation.last_year_columns() if allocation.transition is not None else None
     for position, (code, name, kind, inhabitants) in enumerate(allocation.areas):
         texts = zip(("code", "name", "kind"), (code, name, kind), strict=True)
         cells = [_text(allocation, position, field, text, style) for field, text in texts]
@@ -111,6 +147,10 @@ def _area_rows(allocation: Allocation, style: CsvStyle) -> Iterable[list[str]]:
         for column in columns:
             hidden = overridden[position] and column != "total"
             cells.append("" if hidden else style.amount(amounts[column][position]))
+        if last_year is not None:
+            cells += _last_year_cells(
+                {column: values[position] for column, values in last_year.items()}, style
+            )
         yield cells
 
 

@@ -37,6 +37,7 @@ class AreaDocuments:
         self.cents = {column: allocation.cents(column).tolist() for column in self.columns}
         self.overridden = allocation.total.exception.tolist()
         self.brackets = allocation.brackets(lang)
+        self.last_year = allocation.last_year_columns() if allocation.transition is not None else None
 
     def area(self, position: int) -> dict[str, Any]:
         """One area: who it is, the values read for it, its amounts, its bracket, its explanation (one
@@ -50,7 +51,7 @@ class AreaDocuments:
             else format_plain(self.cents[column][position])
             for column in self.columns
         }
-        return {
+        found: dict[str, Any] = {
             "code": code,
             "name": name,
             "kind": kind,
@@ -63,6 +64,29 @@ class AreaDocuments:
                 {**step_document(step), "text": self.explainer.step_text(step.part, step)} for step in steps
             ],
         }
+        if self.last_year is not None:
+            found["last_year"] = {
+                column: values[position]
+                if column in ("status", "transition_rule", "carried_years") or values[position] is None
+                else format_plain(int(values[position] or 0))
+                for column, values in self.last_year.items()
+            }
+        return found
+
+
+def gone_document(allocation: Allocation) -> list[dict[str, Any]]:
+    """The areas of last year that are not in this year's population: last year's amount and unspent
+    money, in euros."""
+    return [
+        {
+            "code": code,
+            "name": name,
+            "status": "gone",
+            "previous": format_plain(previous),
+            "unspent": format_plain(unspent),
+        }
+        for code, name, previous, unspent in allocation.gone_areas()
+    ]
 
 
 def population_document(allocation: Allocation) -> dict[str, Any]:
@@ -107,7 +131,7 @@ def provenance_document(allocation: Allocation) -> dict[str, Any] | None:
 def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, Any]:
     """The report as a JSON-ready dict: the rule set, the population, every area, the checks."""
     documents = AreaDocuments(allocation, lang)
-    return {
+    document = {
         "format": REPORT_FORMAT,
         "version": VERSION,
         "generator": f"budgetcalc {__version__}",
@@ -123,6 +147,12 @@ def allocation_document(allocation: Allocation, lang: Lang = "nl") -> dict[str, 
         ],
         "warnings": [notice.text(lang) for notice in allocation.notices],
     }
+    if allocation.transition is not None:
+        document["gone_areas"] = gone_document(allocation)
+        document["last_year_totals"] = {
+            key: format_plain(cents) for key, cents in allocation.last_year_totals().items()
+        }
+    return document
 
 
 def explain_document(allocation: Allocation, position: int, lang: Lang = "nl") -> dict[str, Any]:

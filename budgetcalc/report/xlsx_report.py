@@ -176,6 +176,7 @@ class _Styles:
         self.wrap = style(text_wrap=True)
         self.wrap_indented = style(text_wrap=True, indent=1)
         self.euro = style(num_format=EURO_FORMAT)
+        self.percent = style(num_format="0.0%")
         self.euro_bold = style(num_format=EURO_FORMAT, bold=True, top=1)
         self.rate = style(num_format=RATE_FORMAT)
         self.count = style(num_format=COUNT_FORMAT)
@@ -299,7 +300,7 @@ def _file_and_digest(allocation: Allocation) -> str:
 
 def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
     ruleset = allocation.ruleset
-    totals = allocation.total.cents
+    totals = allocation.cents("total")
     frame = allocation.population.frame
     _text(worksheet, 0, 0, f"{_TITLES[lang]}: {ruleset.name}", styles.title)
     worksheet.set_row(0, 24)
@@ -332,6 +333,12 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
                 "",
             )
         )
+    if allocation.transition is not None:
+        for key, cents in allocation.last_year_totals().items():
+            if key == "total":
+                continue  # the grand total stands above
+            title = LAST_YEAR_TOTALS[key]
+            rows.append((label(title, lang), cents_to_decimal(cents), styles.value_euro, ""))
     if len(allocation):
         for key, position in (("smallest", int(totals.argmin())), ("largest", int(totals.argmax()))):
             area = str(frame["name"].iloc[position])
@@ -362,6 +369,85 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
         _fit_row(worksheet, row, lines)
 
 
+LAST_YEAR_TOTALS = {
+    "previous": "total_previous",
+    "change": "total_change",
+    "transition_cost": "transition_cost",
+    "carried_over": "carried_total",
+    "returned": "returned_total",
+}
+"""The summary's lines on last year (with a previous year): their labels."""
+LAST_YEAR_SHOWN = (
+    "previous",
+    "change",
+    "change_percent",
+    "transition_rule",
+    "status",
+    "carried_over",
+    "available",
+)
+"""The allocation sheet's columns on last year, after the amounts."""
+
+
+def _last_year_sheet_columns(
+    worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang, first: int
+) -> None:
+    """With a previous year: per area last year's amount, the change in euros and percent, the
+    transition rule that acted, new or gone, carried over and available; gone areas in a block below
+    the total row, with last year's amount and this year 0."""
+    if allocation.transition is None:
+        return
+    found = allocation.last_year_columns()
+    for row in range(len(allocation)):
+        previous, change = found["previous"][row], found["change"][row]
+        cells: dict[str, object] = {
+            "previous": previous,
+            "change": change,
+            "change_percent": None
+            if not previous or change is None
+            else Decimal(int(change)) / Decimal(int(previous)),
+            "transition_rule": label(str(found["transition_rule"][row]), lang)
+            if found["transition_rule"][row]
+            else "",
+            "status": label("status_new", lang) if found["status"][row] == "new" else "",
+            "carried_over": found["carried_over"][row],
+            "available": found["available"][row],
+        }
+        _last_year_row(worksheet, styles, row + 1, first, cells)
+    gone = allocation.gone_areas()
+    if not gone:
+        return
+    start = len(allocation) + 3
+    worksheet.write_string(start, 0, label("gone_areas", lang), styles.total)
+    for offset, (code, name, previous, _) in enumerate(gone, start=start + 1):
+        if code:
+            worksheet.write_string(offset, 0, neutralise(code))
+        if name:
+            worksheet.write_string(offset, 1, neutralise(name))
+        cells = {
+            "previous": previous,
+            "change": -previous,
+            "change_percent": Decimal(-1) if previous else None,
+        }
+        cells["status"] = label("status_gone", lang)
+        _last_year_row(worksheet, styles, offset, first, cells)
+
+
+def _last_year_row(worksheet: Any, styles: _Styles, row: int, first: int, cells: dict[str, object]) -> None:
+    for offset, column in enumerate(LAST_YEAR_SHOWN):
+        value = cells.get(column)
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            worksheet.write_string(row, first + offset, value)
+        elif column == "change_percent":
+            assert isinstance(value, Decimal)
+            worksheet.write_number(row, first + offset, value, styles.percent)
+        else:
+            assert isinstance(value, int)
+            worksheet.write_number(row, first + offset, cents_to_decimal(value), styles.euro)
+
+
 def _area_text(allocation: Allocation, position: int, field: str | None, text: str) -> str:
     """An area's text, if a cell holds it whole; else an OutputError naming the area."""
     if fits_in_cell(text):
@@ -380,10 +466,12 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
     columns = allocation.amount_columns
     titles = [label(key, lang) for key in ("code", "name", "kind", "inhabitants")]
     titles += [allocation.column_title(column, lang) for column in columns]
+    last_year = list(LAST_YEAR_SHOWN) if allocation.transition is not None else []
+    titles += [label(column, lang) for column in last_year]
     titles += [label("bracket", lang), label("explanation", lang)]
     areas = allocation.areas
     brackets = allocation.brackets(lang)
-    bracket_column = 4 + len(columns)
+    bracket_column = 4 + len(columns) + len(last_year)
     widths = [
         _fitting([area[0] for area in areas], titles[0], 10, 16),
         _fitting([area[1] for area in areas], titles[1], 14, 36),
@@ -444,8 +532,9 @@ def _allocation_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, l
     for offset, column in enumerate(columns):
         total = cents_to_decimal(allocation.column_total(column))
         worksheet.write_number(total_row, 4 + offset, total, styles.euro_bold)
-    for blank in (bracket_column, bracket_column + 1):
+    for blank in (*range(4 + len(columns), bracket_column), bracket_column, bracket_column + 1):
         worksheet.write_blank(total_row, blank, None, styles.total)
+    _last_year_sheet_columns(worksheet, styles, allocation, lang, 4 + len(columns))
 
 
 def _rules_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang: Lang) -> None:
@@ -531,7 +620,7 @@ def _reperformance_sheets(
     sheet only, and not even that when the rules read no more than the allocation sheet shows (code,
     name, kind, inhabitants): that sheet then holds the population as read."""
     names = {key: label(sheet, lang) for key, sheet in REPERFORMANCE_SHEETS.items()}
-    large = len(allocation) > REPERFORM_MAX_AREAS
+    large = len(allocation) > REPERFORM_MAX_AREAS or allocation.transition is not None  # not in formulas yet
     sheets = input_sheet(allocation, lang, names) if large else reperformance(allocation, lang, names)
     if large and sheets.input_keys == list(ALLOCATION_INPUT):
         return label("sheet_allocation", lang), sheets.input_keys

@@ -511,6 +511,91 @@ class TotalRule(Strict):
         return self
 
 
+def _percent(amount: Amount) -> Amount:
+    if amount.value < 0:
+        raise ValueError(f"a percentage must be 0 or more, got {amount.value}")
+    return amount
+
+
+Percent = Annotated[Rate, AfterValidator(_percent)]
+"""A percentage in a rule file (``10`` is 10 %)."""
+
+
+def _not_negative(amount: Amount) -> Amount:
+    if amount.value < 0:
+        raise ValueError(f"a limit must be 0 or more, got {amount.value}")
+    return amount
+
+
+Limit = Annotated[Money, AfterValidator(_not_negative)]
+"""An amount of money that bounds a change: whole cents, 0 or more."""
+
+
+class Phase(Strict):
+    """``[transition.phase]``: move from last year's amount to the rule's amount in equal steps over
+    ``years`` budget years, the first being ``first_year``; each step rounded by ``rounding``."""
+
+    years: int = Field(ge=1, le=100)
+    first_year: int = Field(ge=1900, le=2999)
+    rounding: Rounding
+    note: LongText | None = None
+    source: LongText | None = None
+
+
+class Transition(Strict):
+    """``[transition]``: limits on the change from last year's amount (they act only with a previous
+    year): caps in percent and/or euros, hold harmless, a floor, a phase-in or phase-out."""
+
+    max_increase_percent: Percent | None = None
+    max_decrease_percent: Percent | None = None
+    max_increase: Limit | None = None
+    max_decrease: Limit | None = None
+    hold_harmless: bool = False
+    floor: Limit | None = None
+    phase: Phase | None = None
+    note: LongText | None = None
+    source: LongText | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        given = (self.max_increase_percent, self.max_decrease_percent, self.max_increase, self.max_decrease)
+        if all(value is None for value in (*given, self.floor, self.phase)) and not self.hold_harmless:
+            raise ValueError(
+                "[transition] needs at least one of max_increase_percent, max_decrease_percent, "
+                "max_increase, max_decrease, hold_harmless, floor, phase"
+            )
+        if self.max_decrease_percent is not None and self.max_decrease_percent.value > 100:
+            raise ValueError(f"max_decrease_percent is at most 100, got {self.max_decrease_percent}")
+        return self
+
+
+class CarryOver(Strict):
+    """``[carry_over]``: what happens to the money an area left unspent last year (the previous year's
+    unspent column): kept by the area (``keep``) up to ``maximum`` and for at most ``max_years`` years in
+    a row; what is not kept goes into the shared pot ``return_to_pot``, or back to the municipality."""
+
+    keep: bool
+    maximum: Limit | None = None
+    max_years: int | None = Field(default=None, ge=1, le=100)
+    return_to_pot: str | None = None
+    note: LongText | None = None
+    source: LongText | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if not self.keep:
+            wrong = sorted({"maximum", "max_years"} & self.model_fields_set)
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} go with keep = true: nothing is kept")
+        return self
+
+
+def budget_year(ruleset: RuleSet) -> int:
+    """The budget year of an allocation under ``ruleset``: its ``budget_year``, else the year of its
+    reference date."""
+    return ruleset.budget_year or ruleset.reference_date.year
+
+
 class AreaException(Strict):
     """A decided exception: set one area's total (or one component) to a fixed amount."""
 
@@ -670,6 +755,8 @@ class RuleSet(Strict):
     pots: dict[str, Pot] = Field(default_factory=dict)
     total: TotalRule | None = None
     calibrate: Calibration | None = None
+    transition: Transition | None = None
+    carry_over: CarryOver | None = None
     exceptions: list[AreaException] = Field(default_factory=list)
     expected: list[Expectation] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
@@ -772,6 +859,15 @@ class RuleSet(Strict):
                             name,
                             field_name,
                         )
+        back_to = self.carry_over.return_to_pot if self.carry_over is not None else None
+        if back_to is not None and (back_to not in self.pots or self.pots[back_to].kind is not PotKind.SHARE):
+            shared = [name for name, pot in self.pots.items() if pot.kind is PotKind.SHARE]
+            raise LocatedError(
+                f"return_to_pot names '{back_to}', which is no shared pot (shared pots: "
+                f"{', '.join(shared) or 'none'})",
+                "carry_over",
+                "return_to_pot",
+            )
         seen: set[tuple[str, str | None]] = set()
         for index, exception in enumerate(self.exceptions):
             key = (exception.area, exception.component)
