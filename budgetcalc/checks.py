@@ -42,7 +42,7 @@ from budgetcalc.engine.expectations import ExpectationStatus
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import CENT, RoundingMode, cents_to_decimal, format_euro, format_number
 from budgetcalc.notices import ROWS_LEFT_OUT
-from budgetcalc.ruleset.model import PotKind, RuleSet, budget_year
+from budgetcalc.ruleset.model import PotKind, RuleSet
 from budgetcalc.scope import ScopeStatus
 
 if TYPE_CHECKING:
@@ -344,7 +344,7 @@ def _transitioned(target: Decimal, previous: Decimal, ruleset: RuleSet) -> Decim
     amount = target
     phase = rule.phase
     if phase is not None:
-        year = budget_year(ruleset) - phase.first_year + 1
+        year = ruleset.year() - phase.first_year + 1
         left = phase.years - year + 1
         if year >= 1 and left > 1:
             step = phase.rounding.step.value

@@ -86,10 +86,17 @@ def allocate(
 
 def _previous_notices(ruleset: RuleSet, previous: PreviousYear | None) -> tuple[Notice, ...]:
     """Rules on last year's amounts without a last year, or carry-over without unspent money."""
-    rules = [key for key in ("transition", "carry_over") if getattr(ruleset, key) is not None]
+    carries = ruleset.carry_over is not None and (
+        ruleset.carry_over.keep or ruleset.carry_over.return_to_pot is not None
+    )  # unspent money that simply lapses needs no last year
+    shares_again = ruleset.carry_over is not None and ruleset.carry_over.return_to_pot is not None
+    rules = [  # kept money comes on top of the total, never in it: without a last year the amounts hold
+        *(["transition"] if ruleset.transition is not None else []),
+        *(["carry_over"] if shares_again else []),
+    ]
     if previous is None:
         return (Notice("no_previous", {"rules": ", ".join(rules)}),) if rules else ()
-    if ruleset.carry_over is not None and previous.unspent_cents is None:
+    if carries and previous.unspent_cents is None:
         return (Notice("no_unspent", {}),)
     return ()
 

@@ -25,7 +25,7 @@ from budgetcalc.exact import BoolArray, Fixed, Int64Array, check_fits, max_abs
 from budgetcalc.money import round_quotient
 from budgetcalc.population import Population
 from budgetcalc.previous import PreviousYear
-from budgetcalc.ruleset.model import Phase, RuleSet, budget_year
+from budgetcalc.ruleset.model import Phase, RuleSet
 from budgetcalc.text import normal_text
 
 NO_MATCH = -1
@@ -151,7 +151,7 @@ def transition_plan(
         gone,
         np.asarray(cents, dtype=np.int64),
         np.asarray(has & ~total_exception, dtype=np.bool_),
-        budget_year(ruleset),
+        ruleset.year(),
     )
 
 

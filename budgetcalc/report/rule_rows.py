@@ -156,7 +156,7 @@ def _dated_rows(ruleset: RuleSet, lang: Lang) -> list[Row]:
         what += format_date(value.since, lang)
         history = "; ".join(
             f"{format_date(entry.since, lang)}: "
-            + ("" if entry.value is None else format_number(entry.value, lang))
+            + (format_number(entry.value, lang) if entry.value is not None else label(entry.text or "", lang))
             for entry in value.entries
         )
         if value.index_percent is not None and value.indexed_from is not None:
@@ -165,7 +165,8 @@ def _dated_rows(ruleset: RuleSet, lang: Lang) -> list[Row]:
                 f"{label('from_date', lang)} {format_number(value.indexed_from, lang)})"
             )
         source = "; ".join(text for text in (history, value.source, value.note) if text)
-        shown: str | Decimal = value.value if value.value is not None else ""
+        in_force = next(entry for entry in value.entries if entry.since == value.since)
+        shown: str | Decimal = value.value if value.value is not None else label(in_force.text or "", lang)
         rows.append((label("values_over_time", lang), what, shown, source))
     return rows
 
@@ -174,6 +175,8 @@ def _value_title(ruleset: RuleSet, path: str, lang: Lang) -> str:
     """A value's path in the report's words: ``Organisatiegeld: vast bedrag``; the path itself where the
     report has no words for it."""
     parts = path.split(".")
+    if len(parts) == 2 and label(f"rule_{parts[0]}_{parts[1]}", lang) != f"rule_{parts[0]}_{parts[1]}":
+        return label(f"rule_{parts[0]}_{parts[1]}", lang)
     if len(parts) == 3 and parts[0] in ("components", "pots"):
         key = parts[2]
         word = label(f"rule_{key}", lang)

@@ -38,8 +38,10 @@ class DatedEntry(_Record):
     """One date of a value given per date, with the value from that date (computed for an indexation)."""
 
     since: date
-    value: Decimal | None
+    value: Decimal | None = None
     """The number from that date; None for a value that is not a number (a text, a table)."""
+    text: str | None = None
+    """A value that is not a number, as text (``true``, ``false``, a text)."""
 
 
 class ValueInForce(_Record):
@@ -49,7 +51,7 @@ class ValueInForce(_Record):
     """Its dotted path (``components.organisatiegeld.fixed``), as ``params`` and ``--set`` name it."""
     since: date
     """The date of the entry in force."""
-    value: Decimal | None
+    value: Decimal | None = None
     entries: tuple[DatedEntry, ...]
     """Every date the file gives, in order."""
     source: str | None = None

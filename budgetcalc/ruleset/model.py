@@ -590,12 +590,6 @@ class CarryOver(Strict):
         return self
 
 
-def budget_year(ruleset: RuleSet) -> int:
-    """The budget year of an allocation under ``ruleset``: its ``budget_year``, else the year of its
-    reference date."""
-    return ruleset.budget_year or ruleset.reference_date.year
-
-
 class AreaException(Strict):
     """A decided exception: set one area's total (or one component) to a fixed amount."""
 

@@ -330,13 +330,17 @@ def _choose(document: dict[str, Any], dated: DatedValue, on: date) -> ValueInFor
     extra = {key: value[key] for key in ("source", "note") if isinstance(value, dict) and key in value}
     if index is not None:
         value = {"value": numbers[position], **extra}
+    elif _is_noted(value) and numbers[position] is None:
+        value = value["value"]  # a text or true/false with its source: the key takes the bare value
     _set_at(document, dated.path, value)
     return ValueInForce(
         path=dotted(dated.path),
         since=entry.since,
         value=numbers[position],
         entries=tuple(
-            DatedEntry(since=each.since, value=number)
+            DatedEntry(
+                since=each.since, value=number, text=None if number is not None else _shown(each.value)
+            )
             for each, number in zip(dated.entries, numbers, strict=True)
         ),
         source=_text(extra.get("source")),
@@ -344,6 +348,19 @@ def _choose(document: dict[str, Any], dated: DatedValue, on: date) -> ValueInFor
         index_percent=index[0] if index else None,
         indexed_from=numbers[position - 1] if index else None,
     )
+
+
+def _shown(value: Any) -> str | None:
+    """A value that is not a number as text: ``true``/``false`` as TOML writes them, a text as it is."""
+    value = value["value"] if _is_noted(value) else value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else None
+
+
+def _is_noted(value: Any) -> bool:
+    """An entry written as ``{ value = …, source = "…", note = "…" }``."""
+    return isinstance(value, dict) and "value" in value and set(value) <= {"value", "source", "note"}
 
 
 def _text(value: Any) -> str | None:
