@@ -754,12 +754,8 @@ def verify(
     from budgetcalc.verification.table import check_table
 
     def run() -> int:
-        from budgetcalc.verification.report import (
-            PROVENANCE_SHEETS,
-            verify_json_report,
-            verify_xlsx_report,
-            workbook_sheets,
-        )
+        from budgetcalc.reading.excel_source import workbook_sheets
+        from budgetcalc.verification.report import PROVENANCE_SHEETS, verify_json_report, verify_xlsx_report
 
         is_workbook = table.suffix.lower() in (".xlsx", ".xlsm")
         if table.suffix.lower() == ".json" or (

@@ -60,22 +60,18 @@ def verify_json_report(path: str | Path, rules: str | Path | None = None) -> Rep
     """Verify a budgetcalc JSON report; with ``rules``, against that rule file (its SHA-256 and its
     amounts) instead of the text the report recorded."""
     path = Path(path)
-    document = _read_json(path)
-    areas = document.get("areas")
-    if document.get("format") != REPORT_FORMAT or not isinstance(areas, list):
-        raise InputError(
-            "not a budgetcalc report (no 'format': 'budgetcalc-report' with its areas)", file=path
-        )
+    document = read_json_report(path)
+    areas = document["areas"]
     problems: list[str] = []
     found: list[Discrepancy] = []
-    stated_total = _cents(document.get("total"), path, "total")
+    stated_total = report_cents(document.get("total"), path, "total")
     summed = 0
     for area in areas:
         amounts = dict(area.get("amounts") or {})
-        total = _cents(amounts.get("total"), path, f"areas: {area.get('code')}: total")
+        total = report_cents(amounts.get("total"), path, f"areas: {area.get('code')}: total")
         summed += total
         parts = [
-            _cents(value, path, f"areas: {area.get('code')}: {column}")
+            report_cents(value, path, f"areas: {area.get('code')}: {column}")
             for column, value in amounts.items()
             if column != "total" and value is not None
         ]
@@ -148,6 +144,17 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def read_json_report(path: Path) -> dict[str, Any]:
+    """A budgetcalc JSON report as a dict, with its list of ``areas``; an InputError where the file is not
+    one (refused like every input file: a FIFO, a device, too large)."""
+    document = _read_json(path)
+    if document.get("format") != REPORT_FORMAT or not isinstance(document.get("areas"), list):
+        raise InputError(
+            "not a budgetcalc report (no 'format': 'budgetcalc-report' with its areas)", file=path
+        )
+    return document
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     data = read_regular_file(path, POPULATION_FILE)
     try:
@@ -168,7 +175,8 @@ def _parts_against_total(row: int | None, who: str, parts: list[int], total: int
     return []
 
 
-def _cents(value: object, path: Path, where: str) -> int:
+def report_cents(value: object, path: Path, where: str) -> int:
+    """An amount as a JSON report writes it (``"7682.52"``) in cents; an InputError naming ``where``."""
     from decimal import Decimal, InvalidOperation
 
     try:
@@ -241,7 +249,9 @@ def _compare(areas: list[Any], allocation: Any, path: Path) -> list[Discrepancy]
         str(area.get("code")): (
             _who(area),
             {
-                column: None if value is None else _cents(value, path, f"areas: {area.get('code')}: {column}")
+                column: None
+                if value is None
+                else report_cents(value, path, f"areas: {area.get('code')}: {column}")
                 for column, value in dict(area.get("amounts") or {}).items()
             },
         )
@@ -279,7 +289,7 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
     options) and input sheet (the population as read), and compare the allocation sheet's cells as they
     are now; with ``rules``, against that rule file."""
     from budgetcalc.labels import label
-    from budgetcalc.reading.excel_source import read_excel_grid, read_excel_grids
+    from budgetcalc.reading.excel_source import read_excel_grid, read_excel_grids, workbook_sheets
     from budgetcalc.report.provenance_sheet import read_provenance_sheet
 
     path = Path(path)
@@ -356,19 +366,6 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
 
 
 PROVENANCE_SHEETS = ("Herkomst", "Provenance")
-
-
-def workbook_sheets(path: Path) -> list[str]:
-    """The names of a workbook's sheets, after the checks every workbook passes before it is read."""
-    from python_calamine import CalamineWorkbook
-
-    from budgetcalc.reading.workbook_safety import check_workbook_file, damaged
-
-    check_workbook_file(path)
-    try:
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except Exception as error:  # calamine raises its own error types for damaged files
-        raise damaged(error, path) from None
 
 
 def _against_given(rules: str | Path, sources: list[RuleSource]) -> list[str]:
