@@ -25,7 +25,7 @@ from budgetcalc.errors import BudgetcalcError, InputError
 from budgetcalc.files import POPULATION_FILE, read_regular_file
 from budgetcalc.money import decimal_to_cents
 from budgetcalc.notices import Notice
-from budgetcalc.provenance import Provenance, RuleSource
+from budgetcalc.provenance import Provenance, RuleSource, previous_from_record, previous_record
 from budgetcalc.verification.table import Discrepancy
 
 REPORT_FORMAT = "budgetcalc-report"
@@ -56,9 +56,15 @@ class ReportCheck:
         return f"{self.file}: {verdict} ({self.areas} areas; {how})"
 
 
-def verify_json_report(path: str | Path, rules: str | Path | None = None) -> ReportCheck:
+def verify_json_report(
+    path: str | Path,
+    rules: str | Path | None = None,
+    previous: str | Path | None = None,
+    previous_sheet: str | None = None,
+) -> ReportCheck:
     """Verify a budgetcalc JSON report; with ``rules``, against that rule file (its SHA-256 and its
-    amounts) instead of the text the report recorded."""
+    amounts) instead of the text the report recorded; with ``previous``, against that file of last year's
+    allocation instead of the rows the report recorded."""
     path = Path(path)
     document = read_json_report(path)
     areas = document["areas"]
@@ -92,6 +98,8 @@ def verify_json_report(path: str | Path, rules: str | Path | None = None) -> Rep
     sources = list(provenance.rules)
     if rules is not None:
         problems += _against_given(rules, sources)
+    if previous is not None:
+        provenance = _previous_against_given(previous, previous_sheet, provenance, problems)
     try:
         allocation = _reperform(document, provenance, sources, path)
     except BudgetcalcError as error:
@@ -239,7 +247,18 @@ def _reperform_from(
         recorded = [Notice(str(notice["key"]), dict(notice["values"])) for notice in reading["notices"]]
         population = dataclasses.replace(population, warnings=tuple(recorded))
     allowed = bool(provenance.options.get("allow_other_municipality", False))
-    found = allocate(population, ruleset, allow_other_municipality=allowed)
+    if provenance.previous is None:
+        found = allocate(population, ruleset, allow_other_municipality=allowed)
+    else:
+        try:
+            previous = previous_from_record(provenance.previous)
+        except ValueError as error:
+            raise InputError(
+                f"the report's record of last year's allocation is damaged: {error}", file=path
+            ) from None
+        found = allocate(  # type: ignore[call-arg]  # until the engine takes last year's amounts
+            population, ruleset, allow_other_municipality=allowed, previous=previous
+        )
     return dataclasses.replace(found, provenance=dataclasses.replace(provenance, rules=tuple(sources)))
 
 
@@ -284,10 +303,15 @@ def compare_amounts(
     return found
 
 
-def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> ReportCheck:
+def verify_xlsx_report(
+    path: str | Path,
+    rules: str | Path | None = None,
+    previous: str | Path | None = None,
+    previous_sheet: str | None = None,
+) -> ReportCheck:
     """Verify a budgetcalc workbook: re-perform it from its provenance sheet (rule texts, ``--set`` values,
-    options) and input sheet (the population as read), and compare the allocation sheet's cells as they
-    are now; with ``rules``, against that rule file."""
+    options, last year's rows) and input sheet (the population as read), and compare the allocation
+    sheet's cells as they are now; with ``rules`` or ``previous``, against that file."""
     from budgetcalc.labels import label
     from budgetcalc.reading.excel_source import read_excel_grid, read_excel_grids, workbook_sheets
     from budgetcalc.report.provenance_sheet import read_provenance_sheet
@@ -307,6 +331,9 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
     sources = list(record.provenance.rules)
     if rules is not None:
         problems += _against_given(rules, sources)
+    provenance = record.provenance
+    if previous is not None:
+        provenance = _previous_against_given(previous, previous_sheet, provenance, problems)
     allocation_sheet, input_name = label("sheet_allocation", lang), record.input_sheet
     for needed in (allocation_sheet, input_name):
         if needed not in names:
@@ -325,7 +352,7 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
         for column, values in record.municipalities.items():
             if column not in frame.columns and len(values) == len(frame):
                 frame[column] = values
-        allocation = _reperform_from(record.provenance, sources, frame, list(range(2, len(inputs) + 2)), path)
+        allocation = _reperform_from(provenance, sources, frame, list(range(2, len(inputs) + 2)), path)
     except BudgetcalcError as error:
         problems.append(f"the recorded inputs cannot be re-performed: {error}")
         return ReportCheck(str(path), len(inputs), False, tuple(problems), ())
@@ -383,6 +410,26 @@ def _against_given(rules: str | Path, sources: list[RuleSource]) -> list[str]:
         )
     sources[place] = given
     return problems
+
+
+def _previous_against_given(
+    previous: str | Path, sheet: str | None, provenance: Provenance, problems: list[str]
+) -> Provenance:
+    """The record with last year's file given on the command line in place of the rows it recorded; a
+    line in ``problems`` where that file is not the one the report was made with."""
+    from budgetcalc.reading.previous import read_previous
+
+    given = read_previous(previous, sheet)
+    recorded = provenance.previous
+    if recorded is None:
+        problems.append(f"the report was made without last year's allocation, not with {previous}")
+        return provenance
+    if given.sha256 != recorded.get("sha256"):
+        problems.append(
+            f"the file of last year's allocation {previous} is not the one the report was made with "
+            f"(SHA-256 {str(given.sha256)[:12]}..., recorded {str(recorded.get('sha256'))[:12]}...)"
+        )
+    return dataclasses.replace(provenance, previous={**previous_record(given), "path": recorded["path"]})
 
 
 def _plain(value: object) -> object:
