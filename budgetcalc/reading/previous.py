@@ -188,8 +188,8 @@ def _from_table(path: Path, sheet: str | None) -> tuple[list[_Entry], bool, bool
         summed = sum(entry.amount for entry in entries)
         if grand[1] != summed:
             raise InputError(
-                f"the grand total {format_euro(grand[1])} is not the sum of the areas' amounts "
-                f"({format_euro(summed)}); correct the table, or remove the row",
+                f"the grand total {format_euro(grand[1], 'en')} is not the sum of the areas' amounts "
+                f"({format_euro(summed, 'en')}); correct the table, or remove the row",
                 file=table.file,
                 sheet=table.sheet,
                 row=grand[0],
@@ -275,7 +275,7 @@ def _amount(cents: int | None, what: str, where: dict[str, Any], column: str | N
         raise InputError(f"no {what}; every area needs one", column=column, **where)
     if cents < 0:
         raise InputError(
-            f"{what} is negative ({format_euro(cents)}); expected 0 or more", column=column, **where
+            f"{what} is negative ({format_euro(cents, 'en')}); expected 0 or more", column=column, **where
         )
     return cents
 
