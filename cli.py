@@ -251,6 +251,14 @@ AreasOption = Annotated[
     Path | None,
     typer.Option("--areas", help="Sum CBS buurten into your own areas: a mapping file (buurtcode, gebied)."),
 ]
+YearOption = Annotated[
+    str | None,
+    typer.Option(
+        "--year",
+        help="Budget year (2023) or date (2023-06-18) whose values of a rule file over time apply; "
+        "default the rule file's own year, else the newest it covers.",
+    ),
+]
 PreviousOption = Annotated[
     Path | None,
     typer.Option(
@@ -278,6 +286,7 @@ def _population_options(
     skip_suppressed: bool,
     allow_other_municipality: bool,
     areas: Path | None = None,
+    year: str | None = None,
 ) -> PopulationOptions:
     from budgetcalc.inputs import PopulationOptions
 
@@ -291,6 +300,7 @@ def _population_options(
         skip_suppressed,
         allow_other_municipality,
         areas,
+        year,
     )
 
 
@@ -321,6 +331,7 @@ def allocate(
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
+    year: YearOption = None,
     previous: PreviousOption = None,
     previous_sheet: PreviousSheetOption = None,
     overrides: SetOption = None,
@@ -354,6 +365,7 @@ def allocate(
             skip_suppressed,
             allow_other_municipality,
             areas,
+            year,
         )
         result = allocation_of(population, rules, options, overrides or (), previous, previous_sheet)
         write_report(
@@ -392,6 +404,7 @@ def explain(
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
+    year: YearOption = None,
     previous: PreviousOption = None,
     previous_sheet: PreviousSheetOption = None,
     overrides: SetOption = None,
@@ -413,6 +426,7 @@ def explain(
             skip_suppressed,
             allow_other_municipality,
             areas,
+            year,
         )
         result = allocation_of(population, rules, options, overrides or (), previous, previous_sheet)
         position = area_position(result, area)
@@ -431,13 +445,17 @@ def explain(
 
 
 @app.command(epilog="Example:\n\n  budgetcalc params rules/leeuwarden-2015.toml")
-def params(rules: Annotated[Path, typer.Argument(help="Rule file (.toml).")]) -> None:
-    """List every value of a rule file by its path, to override with --set: PATH = VALUE  # note."""
+def params(
+    rules: Annotated[Path, typer.Argument(help="Rule file (.toml).")], year: YearOption = None
+) -> None:
+    """List every value of a rule file by its path, to override with --set: PATH = VALUE  # note. A value
+    given per date is listed as in force, then per date: PATH@DATE = VALUE."""
     from budgetcalc.inputs import parameter_lines
+    from budgetcalc.ruleset.timeline import parse_when
     from budgetcalc.scenarios import load_rules
 
     def run() -> None:
-        for line in parameter_lines(load_rules(rules)):
+        for line in parameter_lines(load_rules(rules, parse_when(year) if year else None)):
             _say(line)
 
     _user_errors(run)
@@ -488,6 +506,7 @@ def calibrate(
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
+    year: YearOption = None,
     overrides: SetOption = None,
 ) -> None:
     """Find the value at a path whose total, after the rule's rounding, comes closest to the envelope
@@ -510,6 +529,7 @@ def calibrate(
             skip_suppressed,
             allow_other_municipality,
             areas,
+            year,
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
@@ -556,6 +576,7 @@ def compare(
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
+    year: YearOption = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the comparison as a .png.")] = None,
     excel: ExcelOption = False,
     overrides: SetOption = None,
@@ -590,6 +611,7 @@ def compare(
             skip_suppressed,
             allow_other_municipality,
             areas,
+            year,
         )
         base, people, _ = read_inputs(population, rules, options, overrides or ())
         loaded = []
@@ -657,6 +679,7 @@ def sweep(
     skip_suppressed: SkipSuppressedOption = False,
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
+    year: YearOption = None,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing reports.")] = False,
 ) -> None:
@@ -697,6 +720,7 @@ def sweep(
             skip_suppressed,
             allow_other_municipality,
             areas,
+            year,
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)

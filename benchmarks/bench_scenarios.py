@@ -37,7 +37,7 @@ from budgetcalc.population import Population
 
 ROOT = Path(__file__).resolve().parent.parent
 NATIONAL = ROOT / "data" / "cbs-kwb-2024-inhabitants.csv"
-RULES = ROOT / "rules" / "het-hogeland-2021.toml"
+RULES = ROOT / "rules" / "het-hogeland.toml"
 RATE = "components.dorpsbudget.rate"
 SAMPLE_CACHED = 200
 SAMPLE_UNCACHED = 20

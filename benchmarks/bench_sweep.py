@@ -42,7 +42,7 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     with tempfile.TemporaryDirectory() as folder:
         rules = Path(folder) / "national.toml"
-        text = (ROOT / "rules" / "het-hogeland-2021.toml").read_text(encoding="utf-8")
+        text = (ROOT / "rules" / "het-hogeland.toml").read_text(encoding="utf-8")
         rules.write_text(text.replace('municipality_code = "GM1966"', "national = true"), encoding="utf-8")
         common = [str(NATIONAL), "--level", "buurt", "--skip-suppressed", "--rules", str(rules)]
         single, _ = best(["allocate", *common, "-o", f"{folder}/out.xlsx", "--force"])

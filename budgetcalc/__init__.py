@@ -3,7 +3,7 @@
 The library is usable on its own, with pandas DataFrames in and out::
 
     from budgetcalc import allocate, load_ruleset
-    allocation = allocate(frame, load_ruleset("rules/het-hogeland-2021.toml"))
+    allocation = allocate(frame, load_ruleset("rules/het-hogeland.toml"))
     allocation.to_frame()
 """
 

@@ -70,14 +70,38 @@ def check_file(path: str | Path) -> list[Failure]:
 
         load_rules(path)
         return []
+    return [
+        failure
+        for ruleset, skip_year in yearly_runs(text, path)
+        for failure in [*run_examples(ruleset, path, skip_year), *run_assertions(ruleset, path, skip_year)]
+    ]
+
+
+def yearly_runs(text: str, path: str | Path) -> list[tuple[RuleSet, int | None]]:
+    """The rule set of the file's own year, then one for each other year an example or expectation names
+    (with the own year, whose entries without a year that run leaves out: they ran already)."""
     ruleset = parse_ruleset(text, source=path)
-    return [*run_examples(ruleset, path), *run_assertions(ruleset, path)]
+    own_year = ruleset.year()
+    entries: list[Example | Expectation] = [*ruleset.examples, *ruleset.expected]
+    years = {entry.year for entry in entries if entry.year is not None and entry.year != own_year}
+    others = [(parse_ruleset(text, source=path, when=year), own_year) for year in sorted(years)]
+    return [(ruleset, None), *others]
 
 
-def run_examples(ruleset: RuleSet, path: str | Path) -> list[Failure]:
-    """Every ``[[examples]]`` entry: its areas allocated under the rule set, each ``gets`` compared."""
+def _runs(ruleset: RuleSet, entry: Example | Expectation, skip_year: int | None) -> bool:
+    """Whether an entry is checked on this run: it is for the rule set's year, and an entry without a year
+    (one for every year) is checked on the run of the rule file's own year only."""
+    return ruleset.holds_in_year(entry) and not (entry.year is None and skip_year is not None)
+
+
+def run_examples(ruleset: RuleSet, path: str | Path, skip_year: int | None = None) -> list[Failure]:
+    """Every ``[[examples]]`` entry for the rule set's year: its areas allocated under the rule set, each
+    ``gets`` compared. With ``skip_year`` (a run for another year than the file's own) only the entries
+    that name this year."""
     failures = []
     for index, example in enumerate(ruleset.examples, start=1):
+        if not _runs(ruleset, example, skip_year):
+            continue
         key = f"examples[{index}]"
         try:
             population = example_population(example)
@@ -108,12 +132,13 @@ def run_examples(ruleset: RuleSet, path: str | Path) -> list[Failure]:
     return failures
 
 
-def run_assertions(ruleset: RuleSet, path: str | Path) -> list[Failure]:
-    """Every ``[[expected]]`` entry with a ``population``: that file (relative to the rule file)
-    allocated under the rule set, and the entry compared as on every run."""
+def run_assertions(ruleset: RuleSet, path: str | Path, skip_year: int | None = None) -> list[Failure]:
+    """Every ``[[expected]]`` entry with a ``population`` for the rule set's year (as
+    :func:`run_examples` chooses them): that file (relative to the rule file) allocated under the rule
+    set, and the entry compared as on every run."""
     groups: dict[PopulationFile, list[int]] = {}
     for index, expectation in enumerate(ruleset.expected, start=1):
-        if expectation.population is not None:
+        if expectation.population is not None and _runs(ruleset, expectation, skip_year):
             groups.setdefault(expectation.population, []).append(index)
     failures = []
     for where, indexes in groups.items():

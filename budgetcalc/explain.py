@@ -335,6 +335,12 @@ def explanation_lines(
         f"{label('decision', lang)}: {ruleset.decision}",
         f"{label('valid_from', lang)}: {ruleset.valid_from.isoformat()}",
     ]
+    if ruleset.in_force is not None:
+        chosen = label(f"chosen_{ruleset.in_force.chosen_by.value}", lang)
+        lines.append(
+            f"{label('values_on', lang)}: {ruleset.in_force.on.isoformat()} "
+            f"({label('budget_year', lang).lower()} {ruleset.year()}; {chosen})"
+        )
     if ruleset.source:
         lines.append(f"{label('source', lang)}: {ruleset.source}")
     if rule_file is not None:

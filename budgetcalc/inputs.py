@@ -3,13 +3,16 @@ with its column mappings and selection, checked against each other."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from budgetcalc.errors import InputError, RuleError
+from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.provenance import Provenance, overrides_as_typed, reading_record
 from budgetcalc.ruleset.model import RuleSet
@@ -33,6 +36,9 @@ class PopulationOptions:
     areas: Path | None = None
     """A mapping file from CBS buurt codes to the municipality's own areas: the buurten are summed
     into those areas before the allocation (see :mod:`budgetcalc.reading.areas`)."""
+    year: str | None = None
+    """``--year``: the budget year (``2023``) or date (``2023-06-18``) whose values of a rule file over
+    time apply; the population is checked against the reference date that follows from it."""
 
     def as_record(self) -> dict[str, object]:
         """The options that were given (not their defaults), as text and flags for a report."""
@@ -70,10 +76,13 @@ def parse_overrides(options: Sequence[str]) -> dict[str, Decimal]:
     return found
 
 
-def apply_overrides(ruleset: RuleSet, overrides: dict[str, Decimal]) -> RuleSet:
+def apply_overrides(
+    ruleset: RuleSet, overrides: dict[str, Decimal], dated: Mapping[str, Decimal] | None = None
+) -> RuleSet:
     """The rule set with the overridden values, validated like the rule file itself; its name says which
-    values were changed, so every report shows it is a scenario."""
-    if not overrides:
+    values were changed (``dated``: those already written into values per date), so every report shows
+    it is a scenario."""
+    if not overrides and not dated:
         return ruleset
     from budgetcalc.engine.parameters import rule_parameters, unknown_path, with_values
 
@@ -81,8 +90,8 @@ def apply_overrides(ruleset: RuleSet, overrides: dict[str, Decimal]) -> RuleSet:
     unknown = [path for path in overrides if path not in parameters]
     if unknown:
         raise RuleError(unknown_path(unknown[0], parameters))
-    changed = with_values(ruleset, overrides)
-    shown = ", ".join(f"{path} = {value}" for path, value in overrides.items())
+    changed = with_values(ruleset, overrides) if overrides else ruleset
+    shown = ", ".join(f"{path} = {value}" for path, value in {**(dated or {}), **overrides}.items())
     name = f"{changed.name} [scenario: {shown}]"
     return RuleSet.model_validate({**changed.document(), "name": name[:500]}).with_lines(ruleset._lines)
 
@@ -95,10 +104,13 @@ def read_inputs(
     from budgetcalc import __version__
     from budgetcalc.reading import load_column_file, parse_column_options, read_population
     from budgetcalc.reading.mapping import check_fields
-    from budgetcalc.scenarios import load_rules_with_sources
+    from budgetcalc.ruleset.timeline import parse_when
+    from budgetcalc.scenarios import load_rules_with_sources, split_dated
 
-    loaded, sources = load_rules_with_sources(rules_file)
-    ruleset = apply_overrides(loaded, parse_overrides(overrides))
+    per_date, in_force = split_dated(parse_overrides(overrides))
+    when = parse_when(options.year) if options.year else None
+    loaded, sources = load_rules_with_sources(rules_file, when, per_date)
+    ruleset = apply_overrides(loaded, in_force, dated=per_date)
     from_file = load_column_file(options.columns_file) if options.columns_file else {}
     from_options = parse_column_options(options.column_options)
     check_fields(from_file, ruleset.columns(), file=options.columns_file)
@@ -114,6 +126,9 @@ def read_inputs(
         ruleset=None if options.allow_other_municipality else ruleset,
     )
     recorded = options.as_record()
+    mismatch = population_year_notice(population_file, ruleset)
+    if mismatch is not None:
+        people = dataclasses.replace(people, warnings=(*people.warnings, mismatch))
     if options.areas is not None:
         people, recorded["areas_sha256"] = summed_into_areas(people, options.areas, ruleset, options.kind)
     record = Provenance(
@@ -126,6 +141,24 @@ def read_inputs(
         reading=reading_record(people.sheet, people.rows_read, people.headers, people.warnings),
     )
     return ruleset, people, record
+
+
+def population_year_notice(population_file: Path, ruleset: RuleSet) -> Notice | None:
+    """A warning where the population file's name gives one year (``cbs-kwb-2024-…``: inhabitants on
+    1 January 2024) and the rules count inhabitants in another; None where they agree or it cannot tell."""
+    years = {int(year) for year in _YEAR_IN_NAME.findall(population_file.stem)}
+    if len(years) != 1 or ruleset.reference_date.year in years:
+        return None
+    values: dict[str, str | int] = {
+        "file": population_file.name,
+        "year": years.pop(),
+        "reference_date": ruleset.reference_date.isoformat(),
+        "budget_year": ruleset.year(),
+    }
+    return Notice("population_year", values)
+
+
+_YEAR_IN_NAME = re.compile(r"(?<![0-9])(19[0-9]{2}|2[0-9]{3})(?![0-9])")
 
 
 def summed_into_areas(
@@ -172,8 +205,6 @@ def allocation_of(
     """Read the inputs as every command does and allocate them, recording what the allocation was made
     from (its provenance), as ``allocate`` and ``explain`` do; ``previous`` is last year's allocation
     (``--previous``, read from ``previous_sheet`` of a workbook), recorded row by row."""
-    import dataclasses
-
     from budgetcalc.engine.allocate import allocate
     from budgetcalc.provenance import previous_record
     from budgetcalc.reading.previous import read_previous
@@ -197,15 +228,23 @@ def parameter_lines(ruleset: RuleSet) -> list[str]:
     """``PATH = VALUE  # note`` for every value of the rule set, in rule-file order."""
     from budgetcalc.engine.parameters import rule_parameters
     from budgetcalc.ruleset.amount import Amount
+    from budgetcalc.ruleset.timeline import DATED_SEPARATOR
 
+    dated = {value.path: value for value in ruleset.in_force.values} if ruleset.in_force else {}
     lines = []
     for path, parameter in rule_parameters(ruleset).items():
         found = _amount_at(ruleset, parameter.key)
-        note = (
-            " ".join(text for text in (found.source, found.note) if text) if isinstance(found, Amount) else ""
+        over_time = dated.get(path)
+        since = f"in force from {over_time.since.isoformat()}" if over_time else ""
+        note = " ".join(
+            text
+            for text in (since, *((found.source, found.note) if isinstance(found, Amount) else ()))
+            if text
         )
         comment = f"  # {' '.join(note.split())}" if note else ""
         lines.append(f"{path} = {parameter.value}{comment}")
+        for entry in over_time.entries if over_time else ():
+            lines.append(f"{path}{DATED_SEPARATOR}{entry.since.isoformat()} = {entry.value}")
     return lines
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 from typing import Literal
 
 Lang = Literal["nl", "en"]
@@ -105,6 +106,17 @@ _LABELS: dict[str, tuple[str, str]] = {
     "source": ("Bron", "Source"),
     "valid_from": ("Geldig vanaf", "Valid from"),
     "reference_date": ("Peildatum inwoners", "Population reference date"),
+    "valid_until": ("Geldig tot en met", "Valid until"),
+    "values_on": ("Waarden geldend op", "Values in force on"),
+    "chosen_asked": ("gekozen met --year", "chosen with --year"),
+    "chosen_rule_file": ("het jaar van het regelbestand", "the rule file's own year"),
+    "chosen_newest": (
+        "het nieuwste jaar van het regelbestand; kies een ander met --year",
+        "the newest year of the rule file; choose another with --year",
+    ),
+    "values_over_time": ("Waarden per datum", "Values over time"),
+    "from_date": ("vanaf", "from"),
+    "indexed": ("geïndexeerd", "indexed"),
     "population_file": ("Bevolkingsbestand", "Population file"),
     "areas": ("Aantal gebieden", "Number of areas"),
     "total_inhabitants": ("Totaal inwoners", "Total inhabitants"),
@@ -369,6 +381,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     # columns of a comparison or sweep table (the CSV for Excel)
     "percent": ("verschil in %", "difference in %"),
 }
+
+
+def format_date(day: date, lang: Lang = "nl") -> str:
+    """A date for people: ``18-06-2022`` (nl) or ``2022-06-18`` (en)."""
+    return day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
 
 
 def label(key: str, lang: Lang = "nl") -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 
 import numpy as np
@@ -105,3 +105,18 @@ def decimal_to_cents(amount: Decimal) -> int:
     cents = decimal_to_units(amount, 2)
     check_fits(abs(cents), f"the amount {amount}")
     return cents
+
+
+_DECIMAL_MODES = {
+    RoundingMode.HALF_UP: ROUND_HALF_UP,  # Decimal's half up goes away from zero, as the rule means
+    RoundingMode.HALF_EVEN: ROUND_HALF_EVEN,
+    RoundingMode.UP: ROUND_CEILING,
+    RoundingMode.DOWN: ROUND_FLOOR,
+}
+
+
+def round_decimal(value: Decimal, step: Decimal, mode: RoundingMode) -> Decimal:
+    """One exact value rounded to a multiple of ``step`` with a named mode (a rule file's indexation)."""
+    with localcontext() as context:
+        context.prec = 60
+        return (value / step).to_integral_value(rounding=_DECIMAL_MODES[mode]) * step

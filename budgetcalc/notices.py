@@ -89,6 +89,13 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "{rows} buurt(en) have another name in the area mapping than in the population "
         "(e.g. {examples}); is the code right?",
     ),
+    "population_year": (
+        "de naam van het bevolkingsbestand ({file}) noemt het jaar {year}, maar de regels tellen de "
+        "inwoners op {reference_date} (peildatum voor begrotingsjaar {budget_year}): "
+        "is dit het goede bestand?",
+        "the population file's name ({file}) says {year}, but the rules count inhabitants on "
+        "{reference_date} (the reference date for budget year {budget_year}): is this the right file?",
+    ),
     # reasons for skipped rows, worded with the notice's values
     "reason_national_code": (
         "de regel voor heel Nederland (code {code})",

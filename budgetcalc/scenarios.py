@@ -17,7 +17,7 @@ not structure), so it costs one evaluation, not one allocation per scenario.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +34,7 @@ from budgetcalc.ruleset.amount import Number
 from budgetcalc.ruleset.load import plain_messages, read_rule_source, read_rule_text
 from budgetcalc.ruleset.model import Calibration, RuleSet, Strict
 from budgetcalc.ruleset.text import LongText, ShortText
+from budgetcalc.ruleset.timeline import DATED_SEPARATOR, When
 
 
 class ScenarioFile(Strict):
@@ -397,20 +398,27 @@ def calibrate(
     )
 
 
-def load_rules(path: str | Path) -> RuleSet:
+def load_rules(path: str | Path, when: When | None = None) -> RuleSet:
     """A rule file, or a scenario file as the rule set it makes: its base with the values it sets, named
-    after the scenario, its rationale first in the note, so every report says which scenario it shows."""
-    return load_rules_with_sources(path)[0]
+    after the scenario, its rationale first in the note, so every report says which scenario it shows.
+    A rule file over time is taken as in force ``when`` (a budget year or a date; None: its own year)."""
+    return load_rules_with_sources(path, when)[0]
 
 
-def load_rules_with_sources(path: str | Path) -> tuple[RuleSet, tuple[RuleSource, ...]]:
+def load_rules_with_sources(
+    path: str | Path, when: When | None = None, dated: Mapping[str, Decimal] | None = None
+) -> tuple[RuleSet, tuple[RuleSource, ...]]:
     """As :func:`load_rules`, with the files read (the file given, then the rule file a scenario extends),
-    each with its text and SHA-256 from the one read that was parsed."""
-    return rules_from_source(read_rule_source(path), read_rule_source)
+    each with its text and SHA-256 from the one read that was parsed. ``dated`` sets values per date
+    (``PATH@DATE``) before the rule file is taken in force."""
+    return rules_from_source(read_rule_source(path), read_rule_source, when, dated)
 
 
 def rules_from_source(
-    source: RuleSource, read_base: Callable[[Path], RuleSource]
+    source: RuleSource,
+    read_base: Callable[[Path], RuleSource],
+    when: When | None = None,
+    dated: Mapping[str, Decimal] | None = None,
 ) -> tuple[RuleSet, tuple[RuleSource, ...]]:
     """The rule set a rule or scenario file's text makes; ``read_base`` gives the rule file a scenario
     extends (read from disk, or, when a report is verified, the text the report recorded)."""
@@ -424,12 +432,16 @@ def rules_from_source(
     except (tomllib.TOMLDecodeError, RecursionError):
         return parse_ruleset(text, source=path), (source,)  # the rule parser words the error
     if "extends" not in data:
-        return parse_ruleset(text, source=path), (source,)
+        return parse_ruleset(text, source=path, when=when, dated=dated), (source,)
     base_path, scenario = _scenario_of(path, data)
     base_source = read_base(base_path)
-    base = parse_ruleset(base_source.text, source=base_path)
+    per_date, in_force = split_dated(scenario.values)
+    base = parse_ruleset(base_source.text, source=base_path, when=when, dated=dated)
     try:
-        changed = with_values(base, scenario.values)
+        if per_date:  # the scenario's values per date, written into the base before it is taken in force
+            dated_too = {**(dated or {}), **per_date}
+            base = parse_ruleset(base_source.text, source=base_path, when=when, dated=dated_too)
+        changed = with_values(base, in_force)
     except RuleError as error:
         raise RuleError(error.message, file=path) from None
     note = "\n\n".join(
@@ -447,6 +459,12 @@ def rules_from_source(
         "description": description[:20_000],
     }
     return RuleSet.model_validate(document).with_lines(base._lines), (source, base_source)
+
+
+def split_dated(values: Mapping[str, Decimal]) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Values for entries of values per date (``PATH@DATE``), and values for the rule set in force."""
+    per_date = {path: value for path, value in values.items() if DATED_SEPARATOR in path}
+    return per_date, {path: value for path, value in values.items() if path not in per_date}
 
 
 def calibration_of(

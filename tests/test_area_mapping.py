@@ -23,7 +23,7 @@ from cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 CBS = ROOT / "data" / "cbs-kwb-2024-inhabitants.csv"
-HOGELAND_RULES = ROOT / "rules" / "het-hogeland-2021.toml"
+HOGELAND_RULES = ROOT / "rules" / "het-hogeland.toml"
 DORPEN = ROOT / "data" / "het-hogeland-dorpen-2024.csv"
 
 POPULATION = (
@@ -405,7 +405,7 @@ def test_the_shipped_het_hogeland_villages_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "hogeland.json"
     result = run(
         "allocate", CBS, "--level", "buurt", "--municipality", "Het Hogeland", "--areas", DORPEN,
-        "-r", HOGELAND_RULES, "-o", out, "--lang", "en",
+        "-r", HOGELAND_RULES, "--year", "2024", "-o", out, "--lang", "en",
     )  # fmt: skip
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     report = json.loads(out.read_text(encoding="utf-8"))

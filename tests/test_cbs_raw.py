@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "cbs-kwb-2024-statline-raw.csv"
 CLEAN = ROOT / "data" / "cbs-kwb-2024-inhabitants.csv"
 LEEUWARDEN = ROOT / "data" / "leeuwarden-wijken-2024.csv"
-HOGELAND = ROOT / "rules" / "het-hogeland-2021.toml"
+HOGELAND = ROOT / "rules" / "het-hogeland.toml"
 SPORTAKKOORD = ROOT / "rules" / "sportakkoord-2019.toml"
 LEVELS = {"gemeente": 342, "wijk": 3_393, "buurt": 14_574}
 

@@ -22,7 +22,7 @@ from typer.testing import CliRunner, Result
 from cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules" / "het-hogeland-2021.toml"
+RULES = ROOT / "rules" / "het-hogeland.toml"
 
 # Achtkarspelen villages with made-up counts, as a municipality's own workbook has them.
 VILLAGES = [

@@ -146,8 +146,10 @@ def test_the_terminal_says_when_a_published_amount_could_not_be_compared(
     folder = Path(str(tmp_path))
     people = folder / "dorpen.csv"
     people.write_text("gebiedscode,naam,inwoners\n" + rows, encoding="utf-8")
-    rules = Path(__file__).resolve().parent.parent / "rules" / "het-hogeland-2021.toml"
-    result = CliRunner().invoke(app, ["allocate", str(people), "-r", str(rules), "-o", str(folder / "r.csv")])
+    rules = Path(__file__).resolve().parent.parent / "rules" / "het-hogeland.toml"
+    result = CliRunner().invoke(
+        app, ["allocate", str(people), "-r", str(rules), "--year", "2024", "-o", str(folder / "r.csv")]
+    )
     assert result.exit_code == 0, result.output
     assert "Gepubliceerd bedrag: 1 niet vergeleken" in result.stdout
     assert f"  {says}" in result.stdout.splitlines()

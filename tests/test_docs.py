@@ -222,3 +222,27 @@ def test_every_quoted_message_is_checked() -> None:
         and not any(body.strip("\n") in message for message in messages)
     ]
     assert not unchecked, "messages that no example checks:\n" + "\n".join(unchecked)
+
+
+def test_section_6_2_tells_the_story_of_the_shipped_leeuwarden_2014_file() -> None:
+    """6.2 shows rules/leeuwarden-2014.toml shortened: the same dates, the same amounts for every village
+    and component on the published table, and every [[expected]] of the doc met (grand total 70.500)."""
+    from budgetcalc import load_ruleset
+    from budgetcalc.engine.expectations import ExpectationStatus
+
+    doc = RULES_DOC.read_text(encoding="utf-8")
+    heading = next(n for n, line in enumerate(doc.splitlines(), start=1) if line.startswith("### 6.2 "))
+    start, body = next(
+        (start, body) for info, start, body in fenced_blocks(doc) if info == "toml" and start > heading
+    )
+    documented = parse_ruleset(body, source=f"{RULES_DOC.name} block at line {start}")
+    root = RULES_DOC.parent.parent
+    shipped = load_ruleset(root / "rules" / "leeuwarden-2014.toml")
+    assert (documented.valid_from, documented.reference_date) == (shipped.valid_from, shipped.reference_date)
+
+    population = read_population(root / "data" / "leeuwarden-2014-boarnsterhim-dorpen.csv")
+    columns = ["code", "dorpsbudget", "budget_dorpsbelang", "total"]
+    ours = allocate(population, documented)
+    assert ours.to_frame()[columns].equals(allocate(population, shipped).to_frame()[columns])
+    assert ours.grand_total_cents == 70_500_00  # published "Totaal 70.500"
+    assert [result.status for result in ours.expectations] == [ExpectationStatus.MATCHES] * 5

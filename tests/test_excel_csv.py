@@ -5,7 +5,7 @@ a ``.csv``: a UTF-8 byte-order mark makes it decode UTF-8; it splits on ``;`` ho
 a field that reads as a number in the Dutch settings becomes a number; a field starting with ``=``,
 ``+``, ``-`` or ``@`` that is no number becomes a formula. :func:`excel_open` does the same. Expected
 amounts follow from the rule written out by hand: Het Hogeland gives € 6.567 + € 1,68 per inhabitant,
-not rounded (rules/het-hogeland-2021.toml).
+not rounded (rules/het-hogeland.toml).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from budgetcalc.report import ReportFormat, render_report
 from cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
-HET_HOGELAND = ROOT / "rules" / "het-hogeland-2021.toml"
+HET_HOGELAND = ROOT / "rules" / "het-hogeland.toml"
 VILLAGES = {"D01": ("Adorp", 664), "D02": ("Baflo", 2050), "D03": ("Uithuizen", 5130), "D04": ("Rottum", 0)}
 """Code: (name, inhabitants). Uithuizen's amount is above € 1.000, so a thousands separator would show."""
 DUTCH_HEADERS = ["Gebiedscode", "Naam", "Soort", "Inwoners", "Dorpsbudget", "Totaal"]
@@ -141,7 +141,7 @@ def test_excel_alone_writes_the_excel_csv_under_the_rules_name(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert cli("allocate", hogeland, "--rules", HET_HOGELAND, "--excel") == 0
-    assert excel_open((tmp_path / "het-hogeland-2021.csv").read_bytes())[0] == DUTCH_HEADERS
+    assert excel_open((tmp_path / "het-hogeland.csv").read_bytes())[0] == DUTCH_HEADERS
 
 
 @pytest.mark.parametrize(

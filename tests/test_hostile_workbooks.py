@@ -22,7 +22,7 @@ from budgetcalc.errors import InputError
 from budgetcalc.reading import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules" / "het-hogeland-2021.toml"
+RULES = ROOT / "rules" / "het-hogeland.toml"
 
 
 maker = corpus_maker()

@@ -1,7 +1,7 @@
 """Malformed and hostile population files, as finance staff (or attackers) hand them over.
 
 Every file in ``tests/corpus/`` goes through the command line: ``budgetcalc allocate FILE --rules
-rules/het-hogeland-2021.toml -o out.xlsx``. ``tests/corpus/EXPECTED.toml`` says what each must give:
+rules/het-hogeland.toml -o out.xlsx``. ``tests/corpus/EXPECTED.toml`` says what each must give:
 exit code 2, one ``error:`` line naming the file (sheet, row and column where they apply) with the
 expected message, no traceback and no report; or, for a few, a report.
 """
@@ -28,7 +28,7 @@ from cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "corpus"
-RULES = ROOT / "rules" / "het-hogeland-2021.toml"
+RULES = ROOT / "rules" / "het-hogeland.toml"
 EXPECTED: dict[str, dict[str, Any]] = tomllib.loads((CORPUS / "EXPECTED.toml").read_text(encoding="utf-8"))
 OWN_FILES = {"EXPECTED.toml", "make_corpus.py"}
 MEMORY_LIMIT = 4 * 1024**3

@@ -26,7 +26,7 @@ from budgetcalc import Allocation, allocate, load_ruleset
 from budgetcalc.reading import read_population
 
 ROOT = Path(__file__).resolve().parent.parent
-RULESET = load_ruleset(ROOT / "rules" / "het-hogeland-2021.toml")
+RULESET = load_ruleset(ROOT / "rules" / "het-hogeland.toml")
 PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 FIELDS = ("code", "name", "kind", "inhabitants")

@@ -32,13 +32,13 @@ PUBLISHED_RULE_SETS = [
     "borger-odoorn-2020",
     "franekeradeel-harlingen",
     "de-zuidlanden-2013",
-    "het-hogeland-2021",
+    "het-hogeland",
     "leeuwarden-2014",
     "leeuwarden-2015",
     "noordoostpolder-2024",
-    "opsterland-2016",
+    "opsterland",
     "sportakkoord-2019",
-    "steenwijkerland-2023",
+    "steenwijkerland",
     "voorst-2023",
     "waadhoeke-2018",
     "westerkwartier-2022",
@@ -47,10 +47,15 @@ PUBLISHED_RULE_SETS = [
 
 
 def run(
-    rule_file: str, rows: list[tuple], columns: tuple[str, ...] = ("code", "naam", "inwoners")
+    rule_file: str,
+    rows: list[tuple],
+    columns: tuple[str, ...] = ("code", "naam", "inwoners"),
+    year: int | None = None,
 ) -> Allocation:
-    """Allocate inline rows (Dutch headers, as a municipality would supply them) under a rule file."""
-    return allocate(pd.DataFrame(rows, columns=list(columns)), load_ruleset(RULES / f"{rule_file}.toml"))
+    """Allocate inline rows (Dutch headers, as a municipality would supply them) under a rule file, as in
+    force in ``year`` (None: the file's own year, else the newest it covers)."""
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return allocate(frame, load_ruleset(RULES / f"{rule_file}.toml", year))
 
 
 def amounts(allocation: Allocation, column: str = "total") -> dict[str, Decimal | None]:
@@ -219,7 +224,7 @@ def test_westerkwartier_2022_bracket_edges() -> None:
 
 
 def test_het_hogeland_adorp_2024() -> None:
-    allocation = run("het-hogeland-2021", [("ADP", "Adorp", 664)])
+    allocation = run("het-hogeland", [("ADP", "Adorp", 664)], year=2024)
     assert amounts(allocation) == {"ADP": D("7682.52")}
     assert matched_expectations(allocation) == 1
 
@@ -235,21 +240,29 @@ WIJNJEWOUDE = ["4165.60", "4133.60", "4128.80", "4116.00", "4128.80", "4139.20"]
 
 
 @pytest.mark.parametrize(
-    ("inhabitants", "published"),
-    [(2082, "4165.60"), (2042, "4133.60"), (2036, "4128.80"), (2020, "4116.00"), (2049, "4139.20")],
+    ("year", "inhabitants", "published"),
+    [
+        (2016, 2082, "4165.60"),
+        (2017, 2042, "4133.60"),
+        (2018, 2036, "4128.80"),
+        (2019, 2020, "4116.00"),
+        (2020, 2036, "4128.80"),
+        (2021, 2049, "4139.20"),
+    ],
 )
 def test_opsterland_wijnjewoude_consistency_check_with_counts_worked_back_from_the_amounts(
-    inhabitants: int, published: str
+    year: int, inhabitants: int, published: str
 ) -> None:
-    allocation = run("opsterland-2016", [("WJW", "Wijnjewoude", inhabitants)])
+    allocation = run("opsterland", [("WJW", "Wijnjewoude", inhabitants)], year=year)
     assert amounts(allocation) == {"WJW": D(published)}
-    assert matched_expectations(allocation) == 1  # the year with this count; the others: other_count
+    assert matched_expectations(allocation) == 1  # that year's published amount; the others not checked
+    assert [result.expectation.year for result in allocation.expectations] == [year]
 
 
 def test_opsterland_every_published_amount_is_the_basisbedrag_plus_whole_inhabitants() -> None:
     # Fails if the file's basisbedrag or rate disagree with the published amounts (a rate of 0,75
     # leaves 2016's 1.665,60 at 2.220,8 inhabitants); a rate of 0,40 would pass too (4.164 inhabitants).
-    component = load_ruleset(RULES / "opsterland-2016.toml").components["dorpsbudget"]
+    component = load_ruleset(RULES / "opsterland.toml").components["dorpsbudget"]
     assert component.fixed is not None and component.rate is not None
     for published in WIJNJEWOUDE:
         count = (D(published) - component.fixed.value) / component.rate.value
@@ -525,13 +538,23 @@ def test_waadhoeke_2018_same_amount_regardless_of_size() -> None:
     assert amounts(run("waadhoeke-2018", rows)) == {"A": D(500), "B": D(500), "C": D(500)}
 
 
-# --- §8 Steenwijkerland 2023 --------------------------------------------------------------------
-# Organisatiegeld "Voor 2023 is dat € 1.300,-" (steenwijkerland.nl, Koppengeld en organisatiegeld);
-# koppengeld "Voor 2020 is dit € 1,95 per inwoner" (Kernengeld 2020), decided to hold for 2023.
+# --- §8 Steenwijkerland 2022 and 2023 -------------------------------------------------------------
+# Organisatiegeld EUR 1,290 (2022) and "Voor 2023 is dat € 1.300,-" (steenwijkerland.nl, Koppengeld en
+# organisatiegeld); koppengeld "Voor 2020 is dit € 1,95 per inwoner" (Kernengeld 2020), decided to hold.
 
 
-def test_steenwijkerland_2023_koppengeld_and_organisatiegeld() -> None:
-    allocation = run("steenwijkerland-2023", [("A", "kern", 437), ("B", "wijk", 1000)])
-    assert amounts(allocation, "organisatiegeld") == {"A": D(1300), "B": D(1300)}
+@pytest.mark.parametrize(
+    ("year", "organisatiegeld", "totals"),
+    [
+        (2022, D(1290), {"A": D("2142.15"), "B": D("3240.00")}),  # 852,15 + 1.290; 1.950 + 1.290
+        (2023, D(1300), {"A": D("2152.15"), "B": D("3250.00")}),  # 852,15 + 1.300; 1.950 + 1.300
+        (None, D(1300), {"A": D("2152.15"), "B": D("3250.00")}),  # the newest year the file covers
+    ],
+)
+def test_steenwijkerland_koppengeld_and_organisatiegeld_per_year(
+    year: int | None, organisatiegeld: Decimal, totals: dict[str, Decimal]
+) -> None:
+    allocation = run("steenwijkerland", [("A", "kern", 437), ("B", "wijk", 1000)], year=year)
+    assert amounts(allocation, "organisatiegeld") == {"A": organisatiegeld, "B": organisatiegeld}
     assert amounts(allocation, "koppengeld") == {"A": D("852.15"), "B": D("1950.00")}  # 1,95 × n
-    assert amounts(allocation) == {"A": D("2152.15"), "B": D("3250.00")}
+    assert amounts(allocation) == totals

@@ -57,7 +57,7 @@ POPULATIONS = {
         ],
         FRANEKERADEEL_COLUMNS,
     ),
-    "het-hogeland-2021": lambda: run("het-hogeland-2021", [("ADP", "Adorp", 664)]),
+    "het-hogeland": lambda: run("het-hogeland", [("ADP", "Adorp", 664)]),
     "leeuwarden-2014": lambda: allocate(
         pd.read_csv(DATA / "leeuwarden-2014-boarnsterhim-dorpen.csv"), load_ruleset(_rules("leeuwarden-2014"))
     ),
@@ -67,9 +67,9 @@ POPULATIONS = {
     "noordoostpolder-2024": lambda: allocate(
         _cbs("GM0171", "wijk"), load_ruleset(_rules("noordoostpolder-2024"))
     ),
-    "opsterland-2016": lambda: run("opsterland-2016", [("WJW", "Wijnjewoude", 2082)]),
+    "opsterland": lambda: run("opsterland", [("WJW", "Wijnjewoude", 2082)]),
     "sportakkoord-2019": _sportakkoord,
-    "steenwijkerland-2023": lambda: run("steenwijkerland-2023", [("A", "kern", 437), ("B", "wijk", 1000)]),
+    "steenwijkerland": lambda: run("steenwijkerland", [("A", "kern", 437), ("B", "wijk", 1000)]),
     "voorst-2023": lambda: voorst([150_000] * 6 + [90_000, 123_456, 77_777, 100_001, 5, 250_000]),
     "waadhoeke-2018": lambda: run("waadhoeke-2018", [("A", "klein dorp", 40), ("B", "dorp", 1200)]),
     "westerkwartier-2022": lambda: run(

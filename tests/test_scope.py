@@ -105,7 +105,7 @@ def test_a_national_file_is_narrowed_to_the_rule_sets_municipality(workdir: Path
     ]
     all_wijken = [row for row in clean_rows() if row["level"] == "wijk"]
     result = run(
-        RAW, "--level", "wijk", "--rules", RULES / "het-hogeland-2021.toml", "-o", "out.csv", "--lang", "en"
+        RAW, "--level", "wijk", "--rules", RULES / "het-hogeland.toml", "-o", "out.csv", "--lang", "en"
     )
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     with (workdir / "out.csv").open(encoding="utf-8", newline="") as stream:
@@ -118,7 +118,7 @@ def test_a_national_file_is_narrowed_to_the_rule_sets_municipality(workdir: Path
 def test_the_narrowed_rows_are_accounted_for_in_the_rows_check() -> None:
     from budgetcalc.reading import read_population
 
-    rules = load_ruleset(RULES / "het-hogeland-2021.toml")
+    rules = load_ruleset(RULES / "het-hogeland.toml")
     narrowed = read_population(RAW, level="wijk", ruleset=rules)
     allocation = allocate(narrowed, rules)
     checks = {check.key: check for check in allocation.checks()}
@@ -147,7 +147,7 @@ def test_allocate_refuses_a_mix_and_names_the_option() -> None:
     frame = pd.read_csv(CLEAN, dtype={"code": str})
     wijken = frame[frame["level"] == "wijk"]
     with pytest.raises(AllocationError, match="--municipality"):
-        allocate(wijken, load_ruleset(RULES / "het-hogeland-2021.toml"))
+        allocate(wijken, load_ruleset(RULES / "het-hogeland.toml"))
 
 
 def test_without_any_municipality_it_says_not_checked() -> None:
@@ -263,7 +263,7 @@ def test_a_row_that_contradicts_its_own_code_is_flagged_and_the_code_decides() -
             "inwoners": [1, 2],
         }
     )
-    allocation = allocate(frame, load_ruleset(RULES / "het-hogeland-2021.toml"))
+    allocation = allocate(frame, load_ruleset(RULES / "het-hogeland.toml"))
     conflicts = [n.text("en") for n in allocation.notices if n.key == "municipality_conflict"]
     assert len(conflicts) == 1 and "WK196602: Leeuwarden / GM1966" in conflicts[0]
     assert next(c for c in allocation.checks() if c.key == "check_municipality").ok is True

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetcalc.explain import describe_rounding
-from budgetcalc.labels import Lang, label, per_unit_label, unit_label
+from budgetcalc.labels import Lang, format_date, label, per_unit_label, unit_label
+from budgetcalc.money import format_number
 from budgetcalc.ruleset.amount import Amount
 from budgetcalc.ruleset.model import Component, Pot, PotKind, RateBase, RuleSet, ShareBy
 from budgetcalc.wording import bracket_text, condition_text
@@ -129,7 +130,10 @@ def rule_rows(ruleset: RuleSet, lang: Lang = "nl") -> list[Row]:
             what += f" ({_component_title(ruleset, exception.component)})"
         source = "; ".join(text for text in (exception.reason, exception.source) if text)
         rows.append((_name("exception", lang), what, exception.amount.value, source))
+    rows.extend(_dated_rows(ruleset, lang))
     for expected in ruleset.expected:
+        if not ruleset.holds_in_year(expected):
+            continue
         what = f"{_name('expected', lang)} {expected.area or label('all_areas', lang)}"
         if expected.component:
             what += f" ({_component_title(ruleset, expected.component)})"
@@ -141,3 +145,38 @@ def _component_title(ruleset: RuleSet, key: str) -> str:
     """A component's or pot's label, as the report's columns show it; its key only if it has none."""
     rule = ruleset.components.get(key) or ruleset.pots.get(key)
     return (rule.label if rule is not None else None) or key
+
+
+def _dated_rows(ruleset: RuleSet, lang: Lang) -> list[Row]:
+    """Each value the rule file gives per date: the value in force, the date it applies from, and every
+    date with its value (and an indexation's percentage)."""
+    rows: list[Row] = []
+    for value in ruleset.in_force.values if ruleset.in_force else ():
+        what = f"{_value_title(ruleset, value.path, lang)}, {label('from_date', lang)} "
+        what += format_date(value.since, lang)
+        history = "; ".join(
+            f"{format_date(entry.since, lang)}: "
+            + ("" if entry.value is None else format_number(entry.value, lang))
+            for entry in value.entries
+        )
+        if value.index_percent is not None and value.indexed_from is not None:
+            history += (
+                f" ({label('indexed', lang)} {format_number(value.index_percent, lang)} % "
+                f"{label('from_date', lang)} {format_number(value.indexed_from, lang)})"
+            )
+        source = "; ".join(text for text in (history, value.source, value.note) if text)
+        shown: str | Decimal = value.value if value.value is not None else ""
+        rows.append((label("values_over_time", lang), what, shown, source))
+    return rows
+
+
+def _value_title(ruleset: RuleSet, path: str, lang: Lang) -> str:
+    """A value's path in the report's words: ``Organisatiegeld: vast bedrag``; the path itself where the
+    report has no words for it."""
+    parts = path.split(".")
+    if len(parts) == 3 and parts[0] in ("components", "pots"):
+        key = parts[2]
+        word = label(f"rule_{key}", lang)
+        if word != f"rule_{key}":
+            return f"{_component_title(ruleset, parts[1])}: {word.lower()}"
+    return path

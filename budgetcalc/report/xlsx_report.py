@@ -210,16 +210,10 @@ def _print_setup(worksheet: Any, lang: Lang, header: str = "") -> None:
     worksheet.set_footer(_FOOTERS[lang])
 
 
-def budget_year(ruleset: RuleSet) -> int:
-    """The budget year: as the rule file says, else the year of its reference date (inhabitants "op 1
-    januari van het begrotingsjaar")."""
-    return ruleset.budget_year or ruleset.reference_date.year
-
-
 def page_header(ruleset: RuleSet, lang: Lang) -> str:
     """``Regeling — Gemeente`` left, ``Begrotingsjaar 2024`` right, as an Excel page header (``&`` doubled,
     within Excel's 255 characters)."""
-    year = f"{label('budget_year', lang)} {budget_year(ruleset)}"
+    year = f"{label('budget_year', lang)} {ruleset.year()}"
     where = f" — {ruleset.municipality}" if ruleset.municipality else ""
     left = f"{ruleset.name}{where}".replace("&", "&&")[: 255 - len(year) - 10]
     return f"&L{left}&R{year}"
@@ -312,10 +306,16 @@ def _summary_sheet(worksheet: Any, styles: _Styles, allocation: Allocation, lang
     rows: list[tuple[str, object, Any, str]] = [
         ("ruleset", ruleset.name, styles.value_text, ""),
         ("municipality", ruleset.municipality, styles.value_text, ""),
-        ("budget_year", budget_year(ruleset), styles.value_year, ""),
+        ("budget_year", ruleset.year(), styles.value_year, ""),
         ("decision", ruleset.decision, styles.value_text, ""),
         ("source", ruleset.source or "", styles.value_text, ""),
         ("valid_from", ruleset.valid_from, styles.value_date, ""),
+        *((("valid_until", ruleset.valid_until, styles.value_date, ""),) if ruleset.valid_until else ()),
+        *(
+            (("values_on", ruleset.in_force.on, styles.value_date, label(f"chosen_{chosen}", lang)),)
+            if ruleset.in_force and (chosen := ruleset.in_force.chosen_by.value)
+            else ()
+        ),
         ("reference_date", ruleset.reference_date, styles.value_date, ""),
         ("population_file", _file_and_digest(allocation), styles.value_text, ""),
         ("areas", len(allocation), styles.value_count, ""),

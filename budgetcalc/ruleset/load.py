@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,11 +16,14 @@ from budgetcalc.files import RULE_FILE, read_regular_file
 from budgetcalc.provenance import RuleSource, sha256_of
 from budgetcalc.ruleset.locate import KeyPath, dotted, key_lines, line_of
 from budgetcalc.ruleset.model import LocatedError, RuleSet
+from budgetcalc.ruleset.timeline import When, change_dates, parse_date_key, resolve, set_dated
 
 
-def load_ruleset(path: str | Path) -> RuleSet:
-    """Read and validate a rule file; every problem is reported with its line and key."""
-    return parse_ruleset(read_rule_text(path), source=path)
+def load_ruleset(path: str | Path, when: When | None = None) -> RuleSet:
+    """Read and validate a rule file; every problem is reported with its line and key. A rule file over
+    time is taken as in force ``when``: a budget year (2023) or a date; None: its own year, else the
+    newest it covers."""
+    return parse_ruleset(read_rule_text(path), source=path, when=when)
 
 
 def read_rule_text(path: str | Path) -> str:
@@ -42,26 +47,94 @@ def plain_messages(error: ValidationError) -> str:
     return "; ".join(str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors())
 
 
-def parse_ruleset(text: str, source: str | Path = "<rules>") -> RuleSet:
-    """Validate rule-file ``text``; ``source`` names it in error messages."""
+def parse_ruleset(
+    text: str,
+    source: str | Path = "<rules>",
+    *,
+    when: When | None = None,
+    dated: Mapping[str, Decimal] | None = None,
+) -> RuleSet:
+    """Validate rule-file ``text``; ``source`` names it in error messages.
+
+    A rule file with values per date is resolved for ``when`` (a budget year or a date; None: the file's
+    own year, else the newest it covers) and validated on every date a value changes. ``dated`` writes
+    values into entries of values per date first (``components.x.fixed@2023``)."""
+    document = read_document(text, source)
+    lines = key_lines(text)
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        if "in_force" in document:
+            raise RuleError(
+                "'in_force' is written by budgetcalc (--year), not in a rule file", key="in_force"
+            )
+        if dated:
+            document = set_dated(document, dated)
+        resolved = resolve(document, when)
+        others = [resolve(document, day) for day in change_dates(document) if day != _on(resolved)]
+    except RuleError as error:
+        error.file = error.file or str(source)
+        if error.key and error.line is None:
+            error.line = line_of(lines, _key_path(error.key))
+        raise
+    rulesets = []
+    for version in (resolved, *others):  # a rule file over time is valid on every date it covers
+        try:
+            rulesets.append(RuleSet.model_validate(version))
+        except ValidationError as error:
+            raise _rule_error(error, text, source, version) from None
+    return rulesets[0].with_lines(_lines_in_force(lines, rulesets[0]))
+
+
+def read_document(text: str, source: str | Path) -> dict[str, Any]:
+    """A rule file's TOML as data, numbers with a decimal point as Decimal."""
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise RuleError(f"not valid TOML: {error}", file=source) from None
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
         raise RuleError("not valid TOML: arrays or tables nested too deeply", file=source) from None
+
+
+def _on(document: Mapping[str, Any]) -> Any:
+    in_force = document.get("in_force")
+    return in_force["on"] if isinstance(in_force, dict) else None
+
+
+def _lines_in_force(lines: dict[KeyPath, int], ruleset: RuleSet) -> dict[str, int]:
+    """The rule file's line of each key; a value given per date has the line of its entry in force."""
+    found = {dotted(path): line for path, line in lines.items()}
+    for value in ruleset.in_force.values if ruleset.in_force else ():
+        path = _key_path(value.path)
+        for key, line in lines.items():
+            if len(key) == len(path) + 1 and key[:-1] == path and _same_date(str(key[-1]), value.since):
+                found[value.path] = line
+    return found
+
+
+def _same_date(key: str, since: date) -> bool:
     try:
-        ruleset = RuleSet.model_validate(data)
-    except ValidationError as error:
-        raise _rule_error(error, text, source) from None
-    return ruleset.with_lines({dotted(path): line for path, line in key_lines(text).items()})
+        return parse_date_key(key) == since
+    except RuleError:
+        return False
 
 
-def _rule_error(error: ValidationError, text: str, source: str | Path) -> RuleError:
+def _key_path(dotted_key: str) -> KeyPath:
+    """A dotted key as errors name it (``components.x.staffel.brackets[2].rate``) as a key path."""
+    parts: list[str | int] = []
+    for part in dotted_key.split("."):
+        name, *indices = part.split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(index.rstrip("]")) - 1 for index in indices if index.rstrip("]").isdigit())
+    return tuple(parts)
+
+
+def _rule_error(
+    error: ValidationError, text: str, source: str | Path, resolved: Mapping[str, Any] | None = None
+) -> RuleError:
     lines = key_lines(text)
     problems = []
     for problem in error.errors():
-        path = _location(problem, lines)
+        path = _entry_in_force(_location(problem, lines), resolved, lines)
         problems.append(RuleError(_explain(problem), line=line_of(lines, path), key=dotted(path)))
     problems.sort(key=lambda problem: problem.line or 0)
     if len(problems) == 1:
@@ -83,6 +156,26 @@ class RuleProblemsError(RuleError):
         """The message as its lines, without joining them: text from the file may hold line breaks."""
         first = RuleError(f"{len(self.problems)} problems in the rule file:", file=self.file)
         return [str(first), *(f"  {problem}" for problem in self.problems)]
+
+
+def _entry_in_force(path: KeyPath, resolved: Mapping[str, Any] | None, lines: dict[KeyPath, int]) -> KeyPath:
+    """A problem in a value given per date named at the entry in force (``components.x.fixed.2023``)."""
+    in_force = resolved.get("in_force") if resolved else None
+    if not isinstance(in_force, dict):
+        return path
+    for value in in_force["values"]:
+        key = _key_path(value["path"])
+        if path[: len(key)] == key:
+            written = [
+                entry[-1]
+                for entry in lines
+                if len(entry) == len(key) + 1
+                and entry[:-1] == key
+                and _same_date(str(entry[-1]), value["since"])
+            ]
+            since = value["since"].isoformat()
+            return (*key, written[0] if written else since, *path[len(key) :])
+    return path
 
 
 def _location(problem: Any, lines: dict[KeyPath, int]) -> KeyPath:

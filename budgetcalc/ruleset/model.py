@@ -28,6 +28,7 @@ from pydantic import (
 from budgetcalc.columns import WHOLE_COUNT_COLUMNS, canonical_name
 from budgetcalc.money import CENT, RoundingMode
 from budgetcalc.ruleset.amount import MAX_EUROS, Amount, Money, Number, Rate
+from budgetcalc.ruleset.in_force import InForce
 from budgetcalc.ruleset.text import LongText, ShortText
 
 FIRST_DATE = date(1900, 1, 1)
@@ -563,6 +564,8 @@ class Expectation(Strict):
     inhabitants: int | None = Field(default=None, ge=0)
     population: Annotated[PopulationFile, BeforeValidator(_population_file)] | None = None
     evidence: Evidence | None = None
+    year: int | None = Field(default=None, ge=1900, le=2999)
+    """The budget year it is for, in a rule file over time; without, it holds in every year."""
     source: LongText | None = None
     note: LongText | None = None
 
@@ -622,6 +625,8 @@ class Example(Strict):
 
     areas: list[ExampleArea] = Field(min_length=1)
     evidence: Evidence
+    year: int | None = Field(default=None, ge=1900, le=2999)
+    """The budget year it is for, in a rule file over time; without, it holds in every year."""
     source: LongText = Field(min_length=1)
     note: LongText | None = None
 
@@ -643,6 +648,9 @@ class RuleSet(Strict):
     """A national rule set (Sportakkoord): it applies to the areas of every municipality."""
     decision: LongText = Field(min_length=1)
     valid_from: RuleDate
+    """The date the rules take effect ("geldend vanaf", "in werking"), not the date they were adopted."""
+    valid_until: RuleDate | None = None
+    """The last day the rules are in force ("tot en met"); open-ended without."""
     reference_date: RuleDate
     source: LongText | None = None
     note: LongText | None = None
@@ -653,6 +661,9 @@ class RuleSet(Strict):
     budget_year: int | None = Field(default=None, ge=1900, le=2999)
     """The budget year the allocation is for; by default the year of ``reference_date`` (inhabitants "op 1
     januari van het begrotingsjaar")."""
+    in_force: InForce | None = None
+    """Written by budgetcalc, not in a rule file: the date and budget year whose values a rule file over
+    time was resolved for (``--year``), and every value it gives per date."""
     allow_negative_amounts: bool = False
     """Negative amounts are intended (a deduction); without it they give a loud warning."""
     components: dict[str, Component] = Field(default_factory=dict)
@@ -784,6 +795,16 @@ class RuleSet(Strict):
         return self
 
     @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise LocatedError(
+                f"valid_until {self.valid_until.isoformat()} is before valid_from "
+                f"{self.valid_from.isoformat()}",
+                "valid_until",
+            )
+        return self
+
+    @model_validator(mode="after")
     def _something_to_allocate(self) -> Self:
         if not self.components and not self.pots:
             raise LocatedError(
@@ -807,6 +828,14 @@ class RuleSet(Strict):
                 "examples",
             )
         return self
+
+    def year(self) -> int:
+        """The budget year the allocation is for: ``budget_year``, else the year of ``reference_date``."""
+        return self.budget_year or self.reference_date.year
+
+    def holds_in_year(self, entry: Expectation | Example) -> bool:
+        """Whether an ``[[expected]]`` or ``[[examples]]`` entry is for this rule set's budget year."""
+        return entry.year is None or entry.year == self.year()
 
     def document(self) -> dict[str, Any]:
         """The rule set as JSON-ready data that validates back into the same rule set: keys as a rule

@@ -220,17 +220,20 @@ def _reperform_from(
     from budgetcalc.engine.allocate import allocate
     from budgetcalc.inputs import apply_overrides, parse_overrides
     from budgetcalc.population import Population
-    from budgetcalc.scenarios import rules_from_source
+    from budgetcalc.ruleset.timeline import parse_when
+    from budgetcalc.scenarios import rules_from_source, split_dated
 
     def recorded_base(_: Path) -> RuleSource:
         if len(sources) < 2:
             raise InputError("the report records a scenario but not the rule file it extends", file=path)
         return sources[1]
 
-    ruleset, _ = rules_from_source(sources[0], recorded_base)
-    ruleset = apply_overrides(
-        ruleset, parse_overrides([f"{key}={value}" for key, value in provenance.overrides.items()])
-    )
+    year = provenance.options.get("year")
+    when = parse_when(str(year)) if year else None
+    overrides = parse_overrides([f"{key}={value}" for key, value in provenance.overrides.items()])
+    per_date, in_force = split_dated(overrides)
+    ruleset, _ = rules_from_source(sources[0], recorded_base, when, per_date)
+    ruleset = apply_overrides(ruleset, in_force, dated=per_date)
     if "kind" in frame and not any(str(kind or "") for kind in frame["kind"]):
         frame = frame.drop(columns="kind")  # the file had no kinds; the rules needed none
     reading = provenance.reading
