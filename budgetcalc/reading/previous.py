@@ -74,7 +74,7 @@ REPORT_HEADERS = {
 ALLOCATION_SHEETS = (label("sheet_allocation", "nl"), label("sheet_allocation", "en"))
 """The sheet of a budgetcalc workbook with every area's amounts."""
 _EXPECTED = "such as 'code' or 'naam' (the areas) and 'Totaal', 'Bedrag' or 'Budget' (last year's amounts)"
-_LOTS = re.compile(r"[1-9]")
+_NONZERO_DIGIT = re.compile(r"[1-9]")
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,11 @@ def _from_table(path: Path, sheet: str | None) -> tuple[list[_Entry], bool, bool
                 )
             grand = (number, amount)
             continue
-        if inhabitants_at is not None and not _LOTS.search(str(cells[inhabitants_at] or "")) and not amount:
+        if (
+            inhabitants_at is not None
+            and not _NONZERO_DIGIT.search(str(cells[inhabitants_at] or ""))
+            and not amount
+        ):
             continue  # an area gone since the report's previous year: no inhabitants, no amount
         where: dict[str, Any] = {"file": table.file, "sheet": table.sheet, "row": number}
         entries.append(
@@ -319,7 +323,9 @@ def _from_json(path: Path) -> tuple[list[_Entry], bool, bool]:
             except TextError as problem:
                 raise InputError(str(problem), file=path, key=f"{key}.{field}") from None
         total = area["amounts"].get("total")
-        if not _LOTS.search(str(area.get("inhabitants") or "")) and not _LOTS.search(str(total or "")):
+        if not _NONZERO_DIGIT.search(str(area.get("inhabitants") or "")) and not _NONZERO_DIGIT.search(
+            str(total or "")
+        ):
             continue  # an area gone since the report's previous year
         if not any(texts):
             raise InputError("expected an area with a code or a name", file=path, key=key)
