@@ -259,6 +259,17 @@ YearOption = Annotated[
         "default the rule file's own year, else the newest it covers.",
     ),
 ]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="Last year's allocation, for the rules on change from last year: a budgetcalc report "
+        "(.xlsx, .json, .csv) or a table with area and amount (README: Last year's amounts).",
+    ),
+]
+PreviousSheetOption = Annotated[
+    str | None, typer.Option("--previous-sheet", help="Worksheet of --previous; default its 'Verdeling'.")
+]
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a value: PATH=VALUE (see 'budgetcalc params'). Repeatable."),
@@ -321,6 +332,8 @@ def allocate(
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
     year: YearOption = None,
+    previous: PreviousOption = None,
+    previous_sheet: PreviousSheetOption = None,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
 ) -> None:
@@ -330,7 +343,7 @@ def allocate(
     from budgetcalc.report import EXCEL_ONLY_CSV, ReportFormat, check_target, write_report
 
     def run() -> None:
-        inputs = [population, rules, *([columns] if columns else []), *([areas] if areas else [])]
+        inputs = [population, rules, *(path for path in (columns, areas, previous) if path)]
         wanted = report_format or (Format.csv if excel and output is None else None)
         target = output or Path(f"{rules.stem}.{(wanted or Format.xlsx).value}")
         _refuse_folder(target, f"{rules.stem}.{(wanted or Format.xlsx).value}")
@@ -354,7 +367,7 @@ def allocate(
             areas,
             year,
         )
-        result = allocation_of(population, rules, options, overrides or ())
+        result = allocation_of(population, rules, options, overrides or (), previous, previous_sheet)
         write_report(
             result, target, ReportFormat(chosen), lang.value, force=force, protected=inputs, excel=excel
         )
@@ -392,6 +405,8 @@ def explain(
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
     year: YearOption = None,
+    previous: PreviousOption = None,
+    previous_sheet: PreviousSheetOption = None,
     overrides: SetOption = None,
 ) -> None:
     """Show how one area's amount came about, step by step: the values read, the rule set and its
@@ -413,7 +428,7 @@ def explain(
             areas,
             year,
         )
-        result = allocation_of(population, rules, options, overrides or ())
+        result = allocation_of(population, rules, options, overrides or (), previous, previous_sheet)
         position = area_position(result, area)
         _warn_notices(result.population.warnings, lang.value)
         if explain_format is ExplainFormat.json:
@@ -769,32 +784,41 @@ def verify(
     ] = None,
     sheet: SheetOption = None,
     column: ColumnOption = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Re-perform a report with this file of last year's allocation, not the rows it recorded.",
+        ),
+    ] = None,
+    previous_sheet: PreviousSheetOption = None,
 ) -> None:
     """Check an allocation table: components add up to each total, totals to the grand total, and with
     --rules each area against the rules. Exit 0 when everything holds, 1 on discrepancies, 2 when the
     table cannot be read."""
+    from budgetcalc.errors import InputError
     from budgetcalc.reading.mapping import parse_column_options
     from budgetcalc.scenarios import load_rules
     from budgetcalc.verification.table import check_table
 
     def run() -> int:
-        from budgetcalc.verification.report import (
-            PROVENANCE_SHEETS,
-            verify_json_report,
-            verify_xlsx_report,
-            workbook_sheets,
-        )
+        from budgetcalc.reading.excel_source import workbook_sheets
+        from budgetcalc.verification.report import PROVENANCE_SHEETS, verify_json_report, verify_xlsx_report
 
         is_workbook = table.suffix.lower() in (".xlsx", ".xlsm")
         if table.suffix.lower() == ".json" or (
             is_workbook and set(PROVENANCE_SHEETS) & set(workbook_sheets(table))
         ):
             verified = verify_json_report if table.suffix.lower() == ".json" else verify_xlsx_report
-            report = verified(table, rules)
+            report = verified(table, rules, previous, previous_sheet)
             for line in report.lines():
                 _say(line)
             _say(report.summary())
             return 0 if report.holds else 1
+        if previous is not None or previous_sheet is not None:
+            raise InputError(
+                "--previous applies to budgetcalc reports (.json, or .xlsx with Herkomst)", file=table
+            )
         ruleset = load_rules(rules) if rules is not None else None
         columns = parse_column_options(column or [])
         found = check_table(table, sheet=sheet, columns=columns or None, ruleset=ruleset)

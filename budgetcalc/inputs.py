@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from budgetcalc.errors import RuleError
+from budgetcalc.errors import InputError, RuleError
 from budgetcalc.notices import Notice
 from budgetcalc.population import Population
 from budgetcalc.provenance import Provenance, overrides_as_typed, reading_record
@@ -195,14 +195,32 @@ def count_columns(ruleset: RuleSet) -> set[str]:
 
 
 def allocation_of(
-    population_file: Path, rules_file: Path, options: PopulationOptions, overrides: Sequence[str] = ()
+    population_file: Path,
+    rules_file: Path,
+    options: PopulationOptions,
+    overrides: Sequence[str] = (),
+    previous: Path | None = None,
+    previous_sheet: str | None = None,
 ) -> Allocation:
     """Read the inputs as every command does and allocate them, recording what the allocation was made
-    from (its provenance), as ``allocate`` and ``explain`` do."""
+    from (its provenance), as ``allocate`` and ``explain`` do; ``previous`` is last year's allocation
+    (``--previous``, read from ``previous_sheet`` of a workbook), recorded row by row."""
     from budgetcalc.engine.allocate import allocate
+    from budgetcalc.provenance import previous_record
+    from budgetcalc.reading.previous import read_previous
 
+    if previous is None and previous_sheet is not None:
+        raise InputError("--previous-sheet names a sheet of the --previous file; give that file too")
     ruleset, people, record = read_inputs(population_file, rules_file, options, overrides)
-    result = allocate(people, ruleset, allow_other_municipality=options.allow_other_municipality)
+    allowed = options.allow_other_municipality
+    if previous is None:
+        result = allocate(people, ruleset, allow_other_municipality=allowed)
+    else:
+        last_year = read_previous(previous, previous_sheet)
+        record = dataclasses.replace(record, previous=previous_record(last_year))
+        result = allocate(  # type: ignore[call-arg]  # until the engine takes last year's amounts
+            people, ruleset, allow_other_municipality=allowed, previous=last_year
+        )
     return dataclasses.replace(result, provenance=record)
 
 

@@ -123,6 +123,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "language": ("Taal van het rapport", "Report language"),
     "reading": ("Wat het inlezen vond", "What reading found"),
     "area_municipalities": ("Gemeente per gebied", "Municipality per area"),
+    "previous_file": ("Verdeling vorig jaar (--previous)", "Last year's allocation (--previous)"),
+    "previous_rows": ("Vorig jaar zoals ingelezen", "Last year as read"),
     "override": ("Gewijzigde waarde (--set)", "Value changed (--set)"),
     "option": ("Optie bij het inlezen", "Reading option"),
     "input_sheet": ("Blad met de invoer", "Sheet with the input"),

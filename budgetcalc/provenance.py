@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from budgetcalc.money import format_plain
+from budgetcalc.previous import PreviousYear
+
 
 @dataclass(frozen=True)
 class RuleSource:
@@ -38,6 +43,9 @@ class Provenance:
     reading: Mapping[str, Any] = field(default_factory=dict)
     """What reading the population file found, to re-perform the report exactly: ``sheet``, ``rows_read``,
     ``headers`` (the file's own header per column) and ``notices`` (each ``{key, values}``)."""
+    previous: Mapping[str, Any] | None = None
+    """Last year's allocation (``--previous``) as read: ``path``, ``sha256`` and ``rows`` (see
+    :func:`previous_record`); None when none was given."""
 
     def to_json(self) -> dict[str, Any]:
         """As written into reports (the ``provenance`` object of the JSON report)."""
@@ -50,6 +58,7 @@ class Provenance:
             "overrides": dict(self.overrides),
             "options": dict(self.options),
             "reading": dict(self.reading),
+            **({"previous_file": dict(self.previous)} if self.previous is not None else {}),
         }
 
     @classmethod
@@ -66,6 +75,7 @@ class Provenance:
             overrides={str(key): str(value) for key, value in dict(data["overrides"]).items()},
             options=dict(data["options"]),
             reading=dict(data.get("reading") or {}),
+            previous=dict(data["previous_file"]) if data.get("previous_file") is not None else None,
         )
 
     def text_problems(self) -> list[str]:
@@ -120,3 +130,59 @@ def reading_record(
         "headers": dict(headers),
         "notices": [{"key": notice.key, "values": dict(notice.values)} for notice in notices],
     }
+
+
+def previous_record(previous: PreviousYear) -> dict[str, Any]:
+    """Last year's allocation as :attr:`Provenance.previous` records it: the file, its SHA-256 and every
+    row as read, as exact text (``amount`` in euros; ``unspent`` and ``carried_years`` where the file has
+    those columns), enough to re-perform a report without the file."""
+    rows = []
+    for position in range(len(previous)):
+        row = {
+            "code": previous.codes[position],
+            "name": previous.names[position],
+            "amount": format_plain(int(previous.amount_cents[position])),
+        }
+        if previous.unspent_cents is not None:
+            row["unspent"] = format_plain(int(previous.unspent_cents[position]))
+        if previous.carried_years is not None:
+            row["carried_years"] = str(int(previous.carried_years[position]))
+        rows.append(row)
+    return {"path": previous.file, "sha256": previous.sha256, "rows": rows}
+
+
+def previous_from_record(record: Mapping[str, Any]) -> PreviousYear:
+    """Last year's allocation back from :func:`previous_record`'s record; a ValueError where it is
+    damaged."""
+    from decimal import Decimal, InvalidOperation
+
+    from budgetcalc.money import decimal_to_cents
+
+    def cents(text: object) -> int:
+        try:
+            amount = Decimal(str(text))
+        except InvalidOperation:
+            raise ValueError(f"not an amount: {str(text)[:40]!r}") from None
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"not an amount in cents: {str(text)[:40]!r}")
+        return decimal_to_cents(amount)
+
+    try:
+        rows = [dict(row) for row in record["rows"]]
+        unspent = all("unspent" in row for row in rows) and bool(rows)
+        carried = all("carried_years" in row for row in rows) and bool(rows)
+        return PreviousYear(
+            codes=tuple(str(row["code"]) for row in rows),
+            names=tuple(str(row["name"]) for row in rows),
+            amount_cents=np.array([cents(row["amount"]) for row in rows], dtype=np.int64),
+            unspent_cents=np.array([cents(row["unspent"]) for row in rows], dtype=np.int64)
+            if unspent
+            else None,
+            carried_years=np.array([int(row["carried_years"]) for row in rows], dtype=np.int64)
+            if carried
+            else None,
+            file=str(record["path"]),
+            sha256=None if record.get("sha256") is None else str(record["sha256"]),
+        )
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"last year's rows are damaged ({error})") from None

@@ -87,6 +87,17 @@ def _read_sheets(
     return grids, name
 
 
+def workbook_sheets(path: Path) -> list[str]:
+    """The names of a workbook's sheets, after the checks every workbook passes before it is read."""
+    from python_calamine import CalamineWorkbook
+
+    check_workbook_file(path)
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise damaged(error, path) from None
+
+
 def _check_text_cells(cells: list[list[object]], path: Path, sheet: str) -> None:
     """Refuse text longer than Excel allows, and an ``_xHHHH_`` escape calamine left undecoded."""
     for number, row in enumerate(cells, start=1):

@@ -40,11 +40,13 @@ def read_table(
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
     also_known: Collection[str] = (),
+    expected: str | None = None,
 ) -> RawTable:
     """Read a ``.csv``, ``.xlsx`` or ``.xlsm`` file; the header is the first row that names known columns.
 
     ``columns`` maps fields to the file's own headers (``{"inhabitants": "Aantal personen"}``); such
-    headers count as known when the header row is looked for, as do the (normalised) ``also_known``.
+    headers count as known when the header row is looked for, as do the (normalised) ``also_known``;
+    ``expected`` says what the header row should name when none is found (default: a population's).
     Merged cells below the header are filled down, except where that would copy a count (see
     :func:`fill_merged`).
     """
@@ -71,7 +73,7 @@ def read_table(
         raise InputError(
             "the sheet is empty" if sheet_name else "the file is empty", file=path, sheet=sheet_name
         )
-    header_index = _find_header(rows, columns or {}, path, sheet_name, also_known)
+    header_index = _find_header(rows, columns or {}, path, sheet_name, also_known, expected)
     header_row, header_cells = rows[header_index]
     if merged and sheet_name is not None:
         mapped = {normalise_header(header): field for field, header in (columns or {}).items()}
@@ -100,7 +102,12 @@ def _score(cells: list[object], mapped: set[str]) -> int:
 
 
 def _find_header(
-    rows: Grid, columns: Mapping[str, str], path: Path, sheet: str | None, also_known: Collection[str] = ()
+    rows: Grid,
+    columns: Mapping[str, str],
+    path: Path,
+    sheet: str | None,
+    also_known: Collection[str] = (),
+    expected: str | None = None,
 ) -> int:
     mapped = {normalise_header(header) for header in columns.values()} | set(also_known)
     scores = [_score(cells, mapped) for _, cells in rows[:HEADER_SEARCH_ROWS]]
@@ -108,8 +115,11 @@ def _find_header(
     if best < 2:
         raise InputError(
             f"no header row found in the first {HEADER_SEARCH_ROWS} rows: expected a row with column names "
-            "such as 'gebiedscode' or 'code', 'naam' or 'name', 'inwoners' or 'inhabitants' "
-            "(or map your headers with --column)",
+            + (
+                expected
+                or "such as 'gebiedscode' or 'code', 'naam' or 'name', 'inwoners' or 'inhabitants' "
+                "(or map your headers with --column)"
+            ),
             file=path,
             sheet=sheet,
         )

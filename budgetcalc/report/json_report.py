@@ -125,6 +125,8 @@ def provenance_document(allocation: Allocation) -> dict[str, Any] | None:
     document["population_file"]["path"] = Path(record.population_file).name
     for rule in document["rule_files"]:
         rule["path"] = Path(rule["path"]).name
+    if "previous_file" in document:
+        document["previous_file"]["path"] = Path(document["previous_file"]["path"]).name
     return document
 
 

@@ -1,7 +1,8 @@
 """The workbook's provenance sheet (*Herkomst*): what the report was made from, so that it can be
 re-performed and checked for changes: the program's version, the population file and each rule file by
 name with its SHA-256, the ``--set`` values and options given, the language, the columns of the input
-sheet, and the full text of every rule file, line by line.
+sheet, last year's allocation as read (``--previous``), and the full text of every rule file, line by
+line.
 
 Read back by ``budgetcalc verify`` (:func:`read_provenance_sheet`); the layout is the contract between
 the two: column A holds a label from the label table (or a line number), column B its value, column C the
@@ -30,6 +31,8 @@ _KEYS = (
     "language",
     "reading",
     "area_municipalities",
+    "previous_file",
+    "previous_rows",
     "input_sheet",
     "input_columns",
     "rule_text",
@@ -78,6 +81,14 @@ def provenance_rows(
         shown = json.dumps({key: list(values) for key, values in municipalities.items()}, ensure_ascii=False)
         rows += [
             (label("area_municipalities", lang), shown[start : start + MAX_CELL])
+            for start in range(0, len(shown), MAX_CELL)
+        ]
+    if provenance.previous is not None:  # last year's rows as read: the report re-performs without the file
+        previous = provenance.previous
+        rows.append((label("previous_file", lang), Path(previous["path"]).name, previous["sha256"] or ""))
+        shown = json.dumps(list(previous["rows"]), ensure_ascii=False)
+        rows += [
+            (label("previous_rows", lang), shown[start : start + MAX_CELL])
             for start in range(0, len(shown), MAX_CELL)
         ]
     rows += [
@@ -143,7 +154,15 @@ def read_provenance_sheet(cells: Sequence[Sequence[object]]) -> SheetRecord:
         reading = json.loads(text) if text else {}
     except json.JSONDecodeError:
         raise ValueError("what reading the population found is damaged") from None
-    record = Provenance(population, digest or None, rules, version, overrides, options, reading)
+    previous = None
+    if found["previous_file"]:
+        name, previous_digest = found["previous_file"][0]
+        try:
+            previous_rows = json.loads("".join(value for value, _ in found["previous_rows"]))
+        except json.JSONDecodeError:
+            raise ValueError("last year's rows as read are damaged") from None
+        previous = {"path": name, "sha256": previous_digest or None, "rows": previous_rows}
+    record = Provenance(population, digest or None, rules, version, overrides, options, reading, previous)
     sheet = found["input_sheet"][0][0] if found["input_sheet"] else label("sheet_input", lang)
     shown = "".join(value for value, _ in found["area_municipalities"])
     try:

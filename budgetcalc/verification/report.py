@@ -25,7 +25,7 @@ from budgetcalc.errors import BudgetcalcError, InputError
 from budgetcalc.files import POPULATION_FILE, read_regular_file
 from budgetcalc.money import decimal_to_cents
 from budgetcalc.notices import Notice
-from budgetcalc.provenance import Provenance, RuleSource
+from budgetcalc.provenance import Provenance, RuleSource, previous_from_record, previous_record
 from budgetcalc.verification.table import Discrepancy
 
 REPORT_FORMAT = "budgetcalc-report"
@@ -56,26 +56,28 @@ class ReportCheck:
         return f"{self.file}: {verdict} ({self.areas} areas; {how})"
 
 
-def verify_json_report(path: str | Path, rules: str | Path | None = None) -> ReportCheck:
+def verify_json_report(
+    path: str | Path,
+    rules: str | Path | None = None,
+    previous: str | Path | None = None,
+    previous_sheet: str | None = None,
+) -> ReportCheck:
     """Verify a budgetcalc JSON report; with ``rules``, against that rule file (its SHA-256 and its
-    amounts) instead of the text the report recorded."""
+    amounts) instead of the text the report recorded; with ``previous``, against that file of last year's
+    allocation instead of the rows the report recorded."""
     path = Path(path)
-    document = _read_json(path)
-    areas = document.get("areas")
-    if document.get("format") != REPORT_FORMAT or not isinstance(areas, list):
-        raise InputError(
-            "not a budgetcalc report (no 'format': 'budgetcalc-report' with its areas)", file=path
-        )
+    document = read_json_report(path)
+    areas = document["areas"]
     problems: list[str] = []
     found: list[Discrepancy] = []
-    stated_total = _cents(document.get("total"), path, "total")
+    stated_total = report_cents(document.get("total"), path, "total")
     summed = 0
     for area in areas:
         amounts = dict(area.get("amounts") or {})
-        total = _cents(amounts.get("total"), path, f"areas: {area.get('code')}: total")
+        total = report_cents(amounts.get("total"), path, f"areas: {area.get('code')}: total")
         summed += total
         parts = [
-            _cents(value, path, f"areas: {area.get('code')}: {column}")
+            report_cents(value, path, f"areas: {area.get('code')}: {column}")
             for column, value in amounts.items()
             if column != "total" and value is not None
         ]
@@ -96,6 +98,8 @@ def verify_json_report(path: str | Path, rules: str | Path | None = None) -> Rep
     sources = list(provenance.rules)
     if rules is not None:
         problems += _against_given(rules, sources)
+    if previous is not None:
+        provenance = _previous_against_given(previous, previous_sheet, provenance, problems)
     try:
         allocation = _reperform(document, provenance, sources, path)
     except BudgetcalcError as error:
@@ -148,6 +152,17 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def read_json_report(path: Path) -> dict[str, Any]:
+    """A budgetcalc JSON report as a dict, with its list of ``areas``; an InputError where the file is not
+    one (refused like every input file: a FIFO, a device, too large)."""
+    document = _read_json(path)
+    if document.get("format") != REPORT_FORMAT or not isinstance(document.get("areas"), list):
+        raise InputError(
+            "not a budgetcalc report (no 'format': 'budgetcalc-report' with its areas)", file=path
+        )
+    return document
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     data = read_regular_file(path, POPULATION_FILE)
     try:
@@ -168,7 +183,8 @@ def _parts_against_total(row: int | None, who: str, parts: list[int], total: int
     return []
 
 
-def _cents(value: object, path: Path, where: str) -> int:
+def report_cents(value: object, path: Path, where: str) -> int:
+    """An amount as a JSON report writes it (``"7682.52"``) in cents; an InputError naming ``where``."""
     from decimal import Decimal, InvalidOperation
 
     try:
@@ -234,7 +250,18 @@ def _reperform_from(
         recorded = [Notice(str(notice["key"]), dict(notice["values"])) for notice in reading["notices"]]
         population = dataclasses.replace(population, warnings=tuple(recorded))
     allowed = bool(provenance.options.get("allow_other_municipality", False))
-    found = allocate(population, ruleset, allow_other_municipality=allowed)
+    if provenance.previous is None:
+        found = allocate(population, ruleset, allow_other_municipality=allowed)
+    else:
+        try:
+            previous = previous_from_record(provenance.previous)
+        except ValueError as error:
+            raise InputError(
+                f"the report's record of last year's allocation is damaged: {error}", file=path
+            ) from None
+        found = allocate(  # type: ignore[call-arg]  # until the engine takes last year's amounts
+            population, ruleset, allow_other_municipality=allowed, previous=previous
+        )
     return dataclasses.replace(found, provenance=dataclasses.replace(provenance, rules=tuple(sources)))
 
 
@@ -244,7 +271,9 @@ def _compare(areas: list[Any], allocation: Any, path: Path) -> list[Discrepancy]
         str(area.get("code")): (
             _who(area),
             {
-                column: None if value is None else _cents(value, path, f"areas: {area.get('code')}: {column}")
+                column: None
+                if value is None
+                else report_cents(value, path, f"areas: {area.get('code')}: {column}")
                 for column, value in dict(area.get("amounts") or {}).items()
             },
         )
@@ -277,12 +306,17 @@ def compare_amounts(
     return found
 
 
-def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> ReportCheck:
+def verify_xlsx_report(
+    path: str | Path,
+    rules: str | Path | None = None,
+    previous: str | Path | None = None,
+    previous_sheet: str | None = None,
+) -> ReportCheck:
     """Verify a budgetcalc workbook: re-perform it from its provenance sheet (rule texts, ``--set`` values,
-    options) and input sheet (the population as read), and compare the allocation sheet's cells as they
-    are now; with ``rules``, against that rule file."""
+    options, last year's rows) and input sheet (the population as read), and compare the allocation
+    sheet's cells as they are now; with ``rules`` or ``previous``, against that file."""
     from budgetcalc.labels import label
-    from budgetcalc.reading.excel_source import read_excel_grid, read_excel_grids
+    from budgetcalc.reading.excel_source import read_excel_grid, read_excel_grids, workbook_sheets
     from budgetcalc.report.provenance_sheet import read_provenance_sheet
 
     path = Path(path)
@@ -300,6 +334,9 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
     sources = list(record.provenance.rules)
     if rules is not None:
         problems += _against_given(rules, sources)
+    provenance = record.provenance
+    if previous is not None:
+        provenance = _previous_against_given(previous, previous_sheet, provenance, problems)
     allocation_sheet, input_name = label("sheet_allocation", lang), record.input_sheet
     for needed in (allocation_sheet, input_name):
         if needed not in names:
@@ -318,7 +355,7 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
         for column, values in record.municipalities.items():
             if column not in frame.columns and len(values) == len(frame):
                 frame[column] = values
-        allocation = _reperform_from(record.provenance, sources, frame, list(range(2, len(inputs) + 2)), path)
+        allocation = _reperform_from(provenance, sources, frame, list(range(2, len(inputs) + 2)), path)
     except BudgetcalcError as error:
         problems.append(f"the recorded inputs cannot be re-performed: {error}")
         return ReportCheck(str(path), len(inputs), False, tuple(problems), ())
@@ -361,19 +398,6 @@ def verify_xlsx_report(path: str | Path, rules: str | Path | None = None) -> Rep
 PROVENANCE_SHEETS = ("Herkomst", "Provenance")
 
 
-def workbook_sheets(path: Path) -> list[str]:
-    """The names of a workbook's sheets, after the checks every workbook passes before it is read."""
-    from python_calamine import CalamineWorkbook
-
-    from budgetcalc.reading.workbook_safety import check_workbook_file, damaged
-
-    check_workbook_file(path)
-    try:
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except Exception as error:  # calamine raises its own error types for damaged files
-        raise damaged(error, path) from None
-
-
 def _against_given(rules: str | Path, sources: list[RuleSource]) -> list[str]:
     """The rule file given on the command line in place of the recorded one; a line if it differs."""
     from budgetcalc.ruleset.load import read_rule_source
@@ -389,6 +413,26 @@ def _against_given(rules: str | Path, sources: list[RuleSource]) -> list[str]:
         )
     sources[place] = given
     return problems
+
+
+def _previous_against_given(
+    previous: str | Path, sheet: str | None, provenance: Provenance, problems: list[str]
+) -> Provenance:
+    """The record with last year's file given on the command line in place of the rows it recorded; a
+    line in ``problems`` where that file is not the one the report was made with."""
+    from budgetcalc.reading.previous import read_previous
+
+    given = read_previous(previous, sheet)
+    recorded = provenance.previous
+    if recorded is None:
+        problems.append(f"the report was made without last year's allocation, not with {previous}")
+        return provenance
+    if given.sha256 != recorded.get("sha256"):
+        problems.append(
+            f"the file of last year's allocation {previous} is not the one the report was made with "
+            f"(SHA-256 {str(given.sha256)[:12]}..., recorded {str(recorded.get('sha256'))[:12]}...)"
+        )
+    return dataclasses.replace(provenance, previous={**previous_record(given), "path": recorded["path"]})
 
 
 def _plain(value: object) -> object:

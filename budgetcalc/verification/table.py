@@ -113,7 +113,7 @@ def check_table(
         for position, name in enumerate(fields)
         if position != total_at and name not in _AREA_FIELDS and _holds_amounts(table, position)
     ]
-    amounts = {position: _amount_column(table, position) for position in [*component_at, total_at]}
+    amounts = {position: amount_column(table, position) for position in [*component_at, total_at]}
     code_at = fields.index("code") if "code" in fields else None
     name_at = fields.index("name") if "name" in fields else None
     areas: list[tuple[int, int, str]] = []  # (position in table, file row, label)
@@ -201,7 +201,7 @@ def _holds_amounts(table: RawTable, position: int) -> bool:
     return any(position < len(row) and re.search(r"\d", str(row[position] or "")) for row in table.rows)
 
 
-def _amount_column(table: RawTable, position: int) -> list[int | None]:
+def amount_column(table: RawTable, position: int) -> list[int | None]:
     """The column's amounts in cents (None where a cell holds no digits). Text such as ``3.900`` is read
     as a thousands separator when the whole column reads as whole euros that way; as a decimal otherwise,
     and a cell that could be either is refused naming it."""
