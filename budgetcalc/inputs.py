@@ -213,14 +213,10 @@ def allocation_of(
         raise InputError("--previous-sheet names a sheet of the --previous file; give that file too")
     ruleset, people, record = read_inputs(population_file, rules_file, options, overrides)
     allowed = options.allow_other_municipality
-    if previous is None:
-        result = allocate(people, ruleset, allow_other_municipality=allowed)
-    else:
-        last_year = read_previous(previous, previous_sheet)
+    last_year = read_previous(previous, previous_sheet) if previous is not None else None
+    if last_year is not None:
         record = dataclasses.replace(record, previous=previous_record(last_year))
-        result = allocate(  # type: ignore[call-arg]  # until the engine takes last year's amounts
-            people, ruleset, allow_other_municipality=allowed, previous=last_year
-        )
+    result = allocate(people, ruleset, allow_other_municipality=allowed, previous=last_year)
     return dataclasses.replace(result, provenance=record)
 
 

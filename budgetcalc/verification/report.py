@@ -250,18 +250,15 @@ def _reperform_from(
         recorded = [Notice(str(notice["key"]), dict(notice["values"])) for notice in reading["notices"]]
         population = dataclasses.replace(population, warnings=tuple(recorded))
     allowed = bool(provenance.options.get("allow_other_municipality", False))
-    if provenance.previous is None:
-        found = allocate(population, ruleset, allow_other_municipality=allowed)
-    else:
+    previous = None
+    if provenance.previous is not None:
         try:
             previous = previous_from_record(provenance.previous)
         except ValueError as error:
             raise InputError(
                 f"the report's record of last year's allocation is damaged: {error}", file=path
             ) from None
-        found = allocate(  # type: ignore[call-arg]  # until the engine takes last year's amounts
-            population, ruleset, allow_other_municipality=allowed, previous=previous
-        )
+    found = allocate(population, ruleset, allow_other_municipality=allowed, previous=previous)
     return dataclasses.replace(found, provenance=dataclasses.replace(provenance, rules=tuple(sources)))
 
 
@@ -344,8 +341,10 @@ def verify_xlsx_report(
     grids = read_excel_grids(path, sorted({allocation_sheet, input_name}))  # one check, one opening
     rows = [row for _, row in grids[allocation_sheet]]
     inputs = [row for _, row in grids[input_name]][1:]
-    if input_name == allocation_sheet:
-        inputs = inputs[:-1]  # the allocation sheet ends in its total row
+    if input_name == allocation_sheet:  # the areas end at the total row (gone areas may follow it)
+        total_label = label("total", lang)
+        ends = [index for index, row in enumerate(inputs) if row and _plain(row[0]) == total_label]
+        inputs = inputs[: ends[0]] if ends else inputs[:-1]
     try:
         frame = pd.DataFrame(
             [[_plain(value) for value in row[: len(record.input_columns)]] for row in inputs],
