@@ -512,6 +512,7 @@ def calibrate(
     """Find the value at a path whose total, after the rule's rounding, comes closest to the envelope
     without passing it; print PATH = VALUE, the total, what is left, and what one step more would spend."""
     from budgetcalc.engine.calibrate import calibrate as find_value
+    from budgetcalc.engine.parameters import path_in_force
     from budgetcalc.engine.plan import compile_plan
     from budgetcalc.inputs import read_inputs
     from budgetcalc.money import format_euro
@@ -533,7 +534,7 @@ def calibrate(
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
-        calibration = calibration_of(vary, envelope, precision)
+        calibration = calibration_of(path_in_force(ruleset, vary), envelope, precision)
         found = find_value(compile_plan(ruleset, people), calibration)
         _warn_notices(people.warnings, "en")
         _say(f"{found.path} = {found.value}")

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError
 
+from budgetcalc.engine.parameters import path_in_force
 from budgetcalc.errors import AllocationError, RuleError
 from budgetcalc.labels import Lang
 from budgetcalc.population import Population
@@ -300,6 +301,8 @@ def sweep(
     from budgetcalc.engine.evaluate import evaluate_block, evaluate_blocks
     from budgetcalc.engine.parameters import Scenarios
     from budgetcalc.engine.plan import compile_plan
+
+    grid = [(path_in_force(base, path), values) for path, values in grid]
     from budgetcalc.exact import checked_sum
     from budgetcalc.money import cents_to_decimal
 
@@ -383,7 +386,8 @@ def calibrate(
 
     if isinstance(population, pd.DataFrame):
         population = Population.from_frame(population)
-    found = find_value(compile_plan(base, population), calibration_of(path, envelope, precision))
+    calibration = calibration_of(path_in_force(base, path), envelope, precision)
+    found = find_value(compile_plan(base, population), calibration)
     following = None if found.next_spends is None else cents_to_decimal(found.next_spends)
     return pd.DataFrame(
         [

@@ -397,3 +397,16 @@ def test_check_runs_each_example_in_its_own_year(tmp_path: Path) -> None:
     assert "examples[1] (chosen), area 'Wijk van 1.000', total: expected 3250.00, found 3240.00" in (
         result.output  # type: ignore[attr-defined]
     )
+
+
+def test_sweep_varies_a_value_per_date_in_force_and_refuses_another_years(tmp_path: Path) -> None:
+    people, path = files(tmp_path)
+    out = tmp_path / "sweep.csv"
+    vary = "components.organisatiegeld.fixed@2022=1290:1300:10"
+    result = run_cli("sweep", people, "-r", path, "--year", "2022", "--vary", vary, "-o", out)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    table = pd.read_csv(out, dtype=str)
+    assert table["total"].tolist() == ["2142.15", "2152.15"]  # 852,15 + 1.290 / 1.300
+    refused = run_cli("sweep", people, "-r", path, "--year", "2023", "--vary", vary, "-o", out, "--force")
+    assert refused.exit_code == 2  # type: ignore[attr-defined]
+    assert "the value from 2022-01-01 is not the one in force in 2023" in refused.output  # type: ignore[attr-defined]

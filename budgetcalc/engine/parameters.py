@@ -346,6 +346,28 @@ def _decimal(value: object, path: str) -> Decimal:
     return number
 
 
+def path_in_force(ruleset: RuleSet, path: str) -> str:
+    """A path as the scenario matrix takes it: ``PATH@DATE`` is ``PATH`` where that date's entry is the one
+    in force; another date's entry does not change this year's amounts, which is an error saying so."""
+    from budgetcalc.ruleset.timeline import DATED_SEPARATOR, parse_date_key
+
+    if DATED_SEPARATOR not in path:
+        return path
+    base, _, when = path.partition(DATED_SEPARATOR)
+    dated = {value.path: value for value in ruleset.in_force.values} if ruleset.in_force else {}
+    if base not in dated:
+        raise RuleError(f"{path}: {base} is not given per date in the rule file")
+    since = parse_date_key(when, where=path)
+    in_force = dated[base].since
+    if since != in_force:
+        raise RuleError(
+            f"{path}: the value from {since.isoformat()} is not the one in force in {ruleset.year()} "
+            f"({base}{DATED_SEPARATOR}{in_force.isoformat()}); choose the year with --year, or change it "
+            "with --set, which an indexation follows"
+        )
+    return base
+
+
 def unknown_path(path: str, parameters: Mapping[str, Parameter]) -> str:
     """The message for a path the rule set does not have, with the closest one it has."""
     import difflib
