@@ -476,3 +476,27 @@ def test_a_report_with_a_gone_area_verifies_end_to_end(folder: Path, form: str) 
     checked = CliRunner().invoke(app, ["verify", f"r.{form}"])
     assert checked.exit_code == 0, checked.output
     assert "(2 areas;" in checked.output
+
+
+def test_the_excel_csv_words_the_status_and_the_rule_that_acted(folder: Path) -> None:
+    # 6.567 + 1,68 x 664 = 7.682,52, at most 5 % above last year's 7.000: 7.350 (the cap acted)
+    (folder / "dorpen.csv").write_text(
+        "code,naam,inwoners\nADP,Adorp,664\nNEW,Nieuwdorp,100\n", encoding="utf-8"
+    )
+    (folder / "vorig.csv").write_text(
+        "Code;Naam;Bedrag\nADP;Adorp;7.000,00\nOLD;Oudedorp;7.000,00\n", encoding="utf-8"
+    )
+    (folder / "regels.toml").write_text(
+        'name = "Overgang"\nmunicipality = "Het Hogeland"\ndecision = "Voorbeeld"\nvalid_from = 2024-01-01\n'
+        "reference_date = 2024-01-01\n[components.dorpsbudget]\nfixed = 6567\nrate = 1.68\n"
+        "[transition]\nmax_increase_percent = 5\n",
+        encoding="utf-8",
+    )
+    base = ["allocate", "dorpen.csv", "-r", "regels.toml", "--previous", "vorig.csv"]
+    assert CliRunner().invoke(app, [*base, "-o", "nl.csv", "--excel"]).exit_code == 0
+    assert CliRunner().invoke(app, [*base, "-o", "keys.csv"]).exit_code == 0
+    dutch = (folder / "nl.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert dutch[1].startswith("ADP;Adorp;;664;7682,52;-332,52;7350,00;;7000,00;350,00;maximale stijging;")
+    assert ";nieuw;" in dutch[2] and ";vervallen;" in dutch[3]
+    keys = (folder / "keys.csv").read_text(encoding="utf-8").splitlines()
+    assert ",max_increase_percent," in keys[1] and ",new," in keys[2] and ",gone," in keys[3]

@@ -99,25 +99,30 @@ def render_csv(allocation: Allocation, lang: Lang = "nl", *, excel: bool = False
         header = [_title(title) for title in titles]
     else:
         header = ["code", "name", "kind", "inhabitants", *columns, *last_year]
-    rows = [*_area_rows(allocation, style), *_gone_rows(allocation, style)]
+    words = lang if excel else None  # the Excel file words the status and the rule that acted
+    rows = [*_area_rows(allocation, style, words), *_gone_rows(allocation, style, words)]
     return csv_bytes([header, *rows], style)
 
 
-def _last_year_cells(values: dict[str, str | int | None], style: CsvStyle) -> list[str]:
-    """The cells of the columns on last year: text as it is, amounts in the style's form."""
+def _last_year_cells(
+    values: dict[str, str | int | None], style: CsvStyle, words: Lang | None = None
+) -> list[str]:
+    """The cells of the columns on last year: amounts in the style's form; the status and the rule that
+    acted as keys (``new``, ``max_increase``), or with ``words`` in that language."""
     cells = []
     for column in LAST_YEAR_COLUMNS:
         value = values[column]
         if value is None:
             cells.append("")
         elif isinstance(value, str):
-            cells.append(style.text(value))
+            key = f"status_{value}" if column == "status" and value else value
+            cells.append(style.text(label(key, words) if words and value else value))
         else:
             cells.append(str(value) if column == "carried_years" else style.amount(value))
     return cells
 
 
-def _gone_rows(allocation: Allocation, style: CsvStyle) -> Iterable[list[str]]:
+def _gone_rows(allocation: Allocation, style: CsvStyle, words: Lang | None) -> Iterable[list[str]]:
     """The areas of last year not in this year's population, after the areas: status ``gone``, last
     year's amount, this year 0."""
     parts = len(allocation.amount_columns) - 1
@@ -132,10 +137,10 @@ def _gone_rows(allocation: Allocation, style: CsvStyle) -> Iterable[list[str]]:
             "carried_years": 0,
         }
         cells = [style.text(code), style.text(name), "", "", *([""] * parts), style.amount(0)]
-        yield cells + _last_year_cells(values, style)
+        yield cells + _last_year_cells(values, style, words)
 
 
-def _area_rows(allocation: Allocation, style: CsvStyle) -> Iterable[list[str]]:
+def _area_rows(allocation: Allocation, style: CsvStyle, words: Lang | None) -> Iterable[list[str]]:
     columns = allocation.amount_columns
     amounts = {column: allocation.cents(column).tolist() for column in columns}
     overridden = allocation.total.exception.tolist()
@@ -149,7 +154,7 @@ def _area_rows(allocation: Allocation, style: CsvStyle) -> Iterable[list[str]]:
             cells.append("" if hidden else style.amount(amounts[column][position]))
         if last_year is not None:
             cells += _last_year_cells(
-                {column: values[position] for column, values in last_year.items()}, style
+                {column: values[position] for column, values in last_year.items()}, style, words
             )
         yield cells
 

@@ -421,9 +421,9 @@ def _last_year_sheet_columns(
     worksheet.write_string(start, 0, label("gone_areas", lang), styles.total)
     for offset, (code, name, previous, _) in enumerate(gone, start=start + 1):
         if code:
-            worksheet.write_string(offset, 0, neutralise(code))
+            worksheet.write_string(offset, 0, neutralise(code), styles.text)
         if name:
-            worksheet.write_string(offset, 1, neutralise(name))
+            worksheet.write_string(offset, 1, neutralise(name), styles.text)
         cells = {
             "previous": previous,
             "change": -previous,
@@ -439,7 +439,7 @@ def _last_year_row(worksheet: Any, styles: _Styles, row: int, first: int, cells:
         if value is None or value == "":
             continue
         if isinstance(value, str):
-            worksheet.write_string(row, first + offset, value)
+            worksheet.write_string(row, first + offset, value, styles.text)
         elif column == "change_percent":
             assert isinstance(value, Decimal)
             worksheet.write_number(row, first + offset, value, styles.percent)
