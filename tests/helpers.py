@@ -217,3 +217,14 @@ def in_english(args: list[str]) -> list[str]:
     if args and args[0] in LANG_COMMANDS:
         return [args[0], "--lang", "en", *args[1:]]
     return args
+
+
+def one_error_line(result: Any) -> str:
+    """A CLI result that failed as a user mistake should: exit code 2 and a single ``error:`` line on
+    stderr, no traceback; returns that line."""
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    return str(lines[0])

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from helpers import in_english
+from helpers import in_english, one_error_line
 from typer.testing import CliRunner, Result
 
 from budgetcalc.columns import ALIASES
@@ -79,16 +79,6 @@ def deadline() -> Iterator[None]:
 
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(app, in_english([str(arg) for arg in args]))
-
-
-def one_error_line(result: Result) -> str:
-    """Exit code 2 and a single ``error:`` line on stderr, no traceback; returns that line."""
-    assert result.exit_code == 2, (result.output, result.exception)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 def contents(folder: Path) -> dict[str, bytes]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from helpers import TINY_RULES, in_english
+from helpers import TINY_RULES, in_english, one_error_line
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
@@ -81,14 +81,6 @@ def workbook(folder: Path, sheets: dict[str, list[list[object]]], name: str = "v
 
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(app, in_english([str(arg) for arg in args]))
-
-
-def one_error_line(result: Result) -> str:
-    assert result.exit_code == 2, (result.output, result.exception)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0]
 
 
 # --- 1. every form of a budgetcalc report -----------------------------------------------------------
