@@ -793,12 +793,14 @@ def verify(
         ),
     ] = None,
     previous_sheet: PreviousSheetOption = None,
+    year: YearOption = None,
 ) -> None:
     """Check an allocation table: components add up to each total, totals to the grand total, and with
-    --rules each area against the rules. Exit 0 when everything holds, 1 on discrepancies, 2 when the
-    table cannot be read."""
+    --rules each area against the rules (as in force in --year). Exit 0 when everything holds, 1 on
+    discrepancies, 2 when the table cannot be read."""
     from budgetcalc.errors import InputError
     from budgetcalc.reading.mapping import parse_column_options
+    from budgetcalc.ruleset.timeline import parse_when
     from budgetcalc.scenarios import load_rules
     from budgetcalc.verification.table import check_table
 
@@ -820,7 +822,7 @@ def verify(
             raise InputError(
                 "--previous applies to budgetcalc reports (.json, or .xlsx with Herkomst)", file=table
             )
-        ruleset = load_rules(rules) if rules is not None else None
+        ruleset = load_rules(rules, parse_when(year) if year else None) if rules is not None else None
         columns = parse_column_options(column or [])
         found = check_table(table, sheet=sheet, columns=columns or None, ruleset=ruleset)
         for discrepancy in found.discrepancies:

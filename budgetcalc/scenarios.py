@@ -96,6 +96,14 @@ def compare_areas(
     if isinstance(population, pd.DataFrame):
         population = Population.from_frame(population)
     require_scope(population, base, allow_other_municipality=True)
+    scenarios = [  # a value per date as the matrix takes it: the entry in force (PATH@DATE is PATH)
+        Scenario(
+            scenario.name,
+            {path_in_force(base, path): value for path, value in scenario.values.items()},
+            scenario.rationale,
+        )
+        for scenario in scenarios
+    ]
     names = [scenario.name for scenario in scenarios]
     for name in names:
         if names.count(name) > 1 or name == "base":

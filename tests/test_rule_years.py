@@ -410,3 +410,28 @@ def test_sweep_varies_a_value_per_date_in_force_and_refuses_another_years(tmp_pa
     refused = run_cli("sweep", people, "-r", path, "--year", "2023", "--vary", vary, "-o", out, "--force")
     assert refused.exit_code == 2  # type: ignore[attr-defined]
     assert "the value from 2022-01-01 is not the one in force in 2023" in refused.output  # type: ignore[attr-defined]
+
+
+def test_compare_takes_a_scenario_setting_the_value_in_force_by_its_date(tmp_path: Path) -> None:
+    people, path = files(tmp_path)
+    scenario = tmp_path / "hoger.toml"
+    scenario.write_text(
+        'extends = "rules.toml"\nname = "Hoger"\n[set]\n"components.organisatiegeld.fixed@2023" = 1350\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "vergelijking.csv"
+    result = run_cli("compare", people, "-r", path, "--scenario", scenario, "--year", "2023", "-o", out)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    table = pd.read_csv(out, dtype=str)
+    assert (
+        table.iloc[0].tolist()[-6:-3] == ["2152.15", "2202.15", "50.00"]
+        or "2202.15" in table.iloc[0].tolist()
+    )
+
+
+def test_verify_checks_a_published_table_against_the_rules_of_its_year(tmp_path: Path) -> None:
+    _, path = files(tmp_path)
+    table = tmp_path / "tabel.csv"
+    table.write_text("code,naam,inwoners,Totaal\nA,kern,437,2142.15\n", encoding="utf-8")  # 2022: + 1.290
+    assert run_cli("verify", table, "--rules", path, "--year", "2022").exit_code == 0  # type: ignore[attr-defined]
+    assert run_cli("verify", table, "--rules", path, "--year", "2023").exit_code == 1  # type: ignore[attr-defined]
