@@ -423,10 +423,8 @@ def test_compare_takes_a_scenario_setting_the_value_in_force_by_its_date(tmp_pat
     result = run_cli("compare", people, "-r", path, "--scenario", scenario, "--year", "2023", "-o", out)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     table = pd.read_csv(out, dtype=str)
-    assert (
-        table.iloc[0].tolist()[-6:-3] == ["2152.15", "2202.15", "50.00"]
-        or "2202.15" in table.iloc[0].tolist()
-    )
+    # 852,15 + 1.300 in 2023; the scenario's 1.350 for 2023: 2.202,15, 50 more
+    assert table.loc[0, ["base", "Hoger", "Hoger: difference"]].tolist() == ["2152.15", "2202.15", "50.00"]
 
 
 def test_verify_checks_a_published_table_against_the_rules_of_its_year(tmp_path: Path) -> None:
