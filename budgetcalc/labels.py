@@ -504,6 +504,18 @@ _LABELS.update(
 )
 
 MESSAGES: dict[str, str] = {
+    # --- rule files over time (--year) ------------------------------------------------------------------
+    "{name} is in force from {start} through {end} ({years}); {asked} is not covered "
+    "(nearest year: {year})": (
+        "{name} geldt van {start} tot en met {end} ({years}); {asked} valt erbuiten (dichtstbijzijnde jaar: "
+        "{year})"
+    ),
+    "{name} is in force from {start} ({years}); {asked} is not covered (nearest year: {year})": (
+        "{name} geldt vanaf {start} ({years}); {asked} valt erbuiten (dichtstbijzijnde jaar: {year})"
+    ),
+    "--year expects a year (2023) or a date (2023-06-18), got '{text}'": (
+        "--year verwacht een jaar (2023) of een datum (2023-06-18), niet '{text}'"
+    ),
     # --- the area mapping (--areas) -----------------------------------------------------------------
     "buurt {code} is mapped to no area: fill in the area's code or name": (
         "buurt {code} hoort bij geen gebied: vul de code of naam van het gebied in"

@@ -433,3 +433,15 @@ def test_verify_checks_a_published_table_against_the_rules_of_its_year(tmp_path:
     table.write_text("code,naam,inwoners,Totaal\nA,kern,437,2142.15\n", encoding="utf-8")  # 2022: + 1.290
     assert run_cli("verify", table, "--rules", path, "--year", "2022").exit_code == 0  # type: ignore[attr-defined]
     assert run_cli("verify", table, "--rules", path, "--year", "2023").exit_code == 1  # type: ignore[attr-defined]
+
+
+def test_a_year_not_covered_is_said_in_dutch_with_lang_nl(tmp_path: Path) -> None:
+    people, path = files(tmp_path)
+    result = run_cli(
+        "allocate", people, "-r", path, "--year", "2030", "-o", tmp_path / "r.xlsx", "--lang", "nl"
+    )
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert (
+        "Organisatiegeld geldt van 2022-01-01 tot en met 2024-12-31 (2022–2024); 2030 valt erbuiten "
+        "(dichtstbijzijnde jaar: 2024)" in result.output  # type: ignore[attr-defined]
+    )
