@@ -309,9 +309,15 @@ def test_a_wrong_dated_path_is_an_error(tmp_path: Path, option: str, says: str) 
 
 def test_a_wrong_year_option_is_an_error(tmp_path: Path) -> None:
     people, path = files(tmp_path)
-    result = run_cli("allocate", people, "-r", path, "-o", tmp_path / "r.json", "--year", "twenty")
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    assert "--year expects a year (2023) or a date (2023-06-18), got 'twenty'" in result.output  # type: ignore[attr-defined]
+    for lang, says in (
+        ("en", "--year expects a year (2023) or a date (2023-06-18), got 'twenty'"),
+        ("nl", "--year verwacht een jaar (2023) of een datum (2023-06-18), niet 'twenty'"),
+    ):
+        result = run_cli(
+            "allocate", people, "-r", path, "-o", tmp_path / "r.json", "--year", "twenty", "--lang", lang
+        )
+        assert result.exit_code == 2  # type: ignore[attr-defined]
+        assert says in result.output  # type: ignore[attr-defined]
 
 
 def test_params_lists_a_value_per_date_in_force_and_per_date(tmp_path: Path) -> None:
