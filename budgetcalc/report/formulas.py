@@ -31,7 +31,7 @@ from budgetcalc.engine.pots import AT_MAXIMUM, AT_MINIMUM, PotResult
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import RoundingMode, cents_to_decimal
 from budgetcalc.population import cell_text
-from budgetcalc.ruleset.model import Component, Condition, Leftover, PotKind, Rounding, ShareBy
+from budgetcalc.ruleset.model import Component, Condition, Leftover, PotKind, Rounding, ShareBy, Transition
 
 Value = str | Decimal | int | None
 """A cell's value: text, an exact number, or nothing."""
@@ -679,7 +679,8 @@ class _Builder:
         for pot in allocation.pots:
             receives |= np.asarray(pot.eligible)
         letters = list(parts.values())
-        total_cents = np.asarray(allocation.total.cents)
+        transition = allocation.transition
+        total_cents = np.asarray(allocation.total.cents if transition is None else transition.target)
         sum_column = Column(label("sum_components", self.lang), "euro")
         for row in range(self.size):
             part_cents = sum((int(allocation.cents(name)[row]) for name in parts), 0)
@@ -716,9 +717,73 @@ class _Builder:
             reasons.cells.append(Cell(reason[1] if reason else ""))
         if rule is not None:
             self.add(adjustment)
-        self.add(total)
+        if allocation.has_transition:  # the rules' amount; the total comes after the transition
+            total.title, total.amount = label("rule_amount", self.lang).capitalize(), None
+        target_letter = self.add(total)
         if exceptions:
             self.add(reasons)
+        if allocation.has_transition:
+            self._transition(target_letter)
+
+    # --- the transition rules on last year's amounts --------------------------------------------------
+
+    def _transition(self, target_letter: str) -> None:
+        """Last year's amount beside the rules' amount, the amount after the transition rules in the order
+        the engine applies them (phase, caps, hold harmless, floor), and what they changed."""
+        allocation = self.allocation
+        transition = allocation.transition
+        rule = self.ruleset.transition
+        assert transition is not None and rule is not None
+        plan = transition.plan
+        previous = Column(label("previous", self.lang), "euro")
+        for row in range(self.size):
+            cents = int(plan.previous_cents[row])
+            previous.cells.append(Cell(cents_to_decimal(cents) if plan.has_previous[row] else None))
+        previous_letter = self.add(previous)
+        final = Column(label("total", self.lang), "euro", amount="total")
+        change = Column(label("transition", self.lang), "euro", amount="transition")
+        final_cents, change_cents = allocation.cents("total"), allocation.cents("transition")
+        for row in range(self.size):
+            target = f"{target_letter}{row + 2}"
+            formula = target
+            if plan.applies[row]:
+                formula = f"ROUND({self._transition_rules(rule, target, f'{previous_letter}{row + 2}')},2)"
+            final.cells.append(Cell(cents_to_decimal(int(final_cents[row])), formula))
+        final_letter = self.add(final)
+        for row in range(self.size):
+            formula = f"ROUND({final_letter}{row + 2}-{target_letter}{row + 2},2)"
+            change.cells.append(Cell(cents_to_decimal(int(change_cents[row])), formula))
+        self.add(change)
+
+    def _transition_rules(self, rule: Transition, target: str, previous: str) -> str:
+        """The amount after the transition rules as one formula on the rules' amount and last year's."""
+        amount = target
+        phase = rule.phase
+        k = self.ruleset.year() - phase.first_year + 1 if phase is not None else 0
+        if phase is not None and k >= 1:
+            years = self.names["transition.phase.years"]
+            left = f"({years}-{k}+1)"
+            step = self._rounded(
+                phase.rounding, "transition.phase.rounding.step", f"({target}-{previous})/{left}"
+            )
+            amount = f"IF({left}>1,ROUND({previous}+{step},2),{target})"
+        for key, limit in (
+            ("max_increase_percent", "MIN"),
+            ("max_increase", "MIN"),
+            ("max_decrease_percent", "MAX"),
+            ("max_decrease", "MAX"),
+        ):
+            if getattr(rule, key) is None:
+                continue
+            name = self.names[f"transition.{key}"]
+            allowed = f"ROUNDDOWN(ROUND({previous}*{name}/100,9),2)" if "percent" in key else name
+            sign = "+" if limit == "MIN" else "-"
+            amount = f"{limit}({amount},{previous}{sign}{allowed})"
+        if rule.hold_harmless:
+            amount = f"MAX({amount},{previous})"
+        if rule.floor is not None:
+            amount = f"MAX({amount},{self.names['transition.floor']},{previous})"
+        return amount
 
     # --- parameters -------------------------------------------------------------------------------
 
@@ -742,6 +807,16 @@ class _Builder:
             return ""
         texts = [getattr(found, "source", None), getattr(found, "note", None)]
         return "; ".join(text for text in texts if text)
+
+
+def in_formulas(allocation: Allocation) -> bool:
+    """Whether the calculation sheet can re-perform the allocation: not where unspent money of last year
+    was shared again through a pot (the pot's amount is then more than its parameter)."""
+    transition = allocation.transition
+    carry = allocation.ruleset.carry_over
+    if transition is None or carry is None or carry.return_to_pot is None:
+        return True
+    return not bool(np.asarray(transition.carry.returned).any())
 
 
 def reperformance(allocation: Allocation, lang: Lang, sheets: dict[str, str]) -> Reperformance:

@@ -31,7 +31,7 @@ from budgetcalc.errors import OutputError
 from budgetcalc.explain import AreaExplainer
 from budgetcalc.labels import Lang, label
 from budgetcalc.money import cents_to_decimal, format_number
-from budgetcalc.report.formulas import Column, ParameterRow, input_sheet, reperformance
+from budgetcalc.report.formulas import Column, ParameterRow, in_formulas, input_sheet, reperformance
 from budgetcalc.report.provenance_sheet import provenance_rows
 from budgetcalc.report.readback import MeantReport, MeantSheet, meant_report, read_back
 from budgetcalc.report.rule_rows import rule_rows
@@ -620,7 +620,7 @@ def _reperformance_sheets(
     sheet only, and not even that when the rules read no more than the allocation sheet shows (code,
     name, kind, inhabitants): that sheet then holds the population as read."""
     names = {key: label(sheet, lang) for key, sheet in REPERFORMANCE_SHEETS.items()}
-    large = len(allocation) > REPERFORM_MAX_AREAS or allocation.transition is not None  # not in formulas yet
+    large = len(allocation) > REPERFORM_MAX_AREAS or not in_formulas(allocation)
     sheets = input_sheet(allocation, lang, names) if large else reperformance(allocation, lang, names)
     if large and sheets.input_keys == list(ALLOCATION_INPUT):
         return label("sheet_allocation", lang), sheets.input_keys
