@@ -492,3 +492,28 @@ def test_the_excel_csv_words_the_status_and_the_rule_that_acted(folder: Path) ->
     assert ";nieuw;" in dutch[2] and ";vervallen;" in dutch[3]
     keys = (folder / "keys.csv").read_text(encoding="utf-8").splitlines()
     assert ",max_increase_percent," in keys[1] and ",new," in keys[2] and ",gone," in keys[3]
+
+
+def test_a_report_carries_the_years_of_carried_money_into_next_years_run(folder: Path) -> None:
+    # 2024: Adorp keeps its 250 unspent (its first year of carrying: 0 before, 1 now); the report as
+    # next year's --previous (with the unspent column the treasurer adds) says 1 year carried.
+    (folder / "dorpen.csv").write_text(
+        "code,naam,inwoners\nADP,Adorp,664\nBFL,Baflo,2050\n", encoding="utf-8"
+    )
+    (folder / "vorig.csv").write_text(
+        "Code;Naam;Bedrag;Niet besteed\nADP;Adorp;7.000,00;250\nBFL;Baflo;9.000,00;0\n", encoding="utf-8"
+    )
+    (folder / "regels.toml").write_text(
+        'name = "Sparen"\nmunicipality = "Het Hogeland"\ndecision = "Voorbeeld"\nvalid_from = 2024-01-01\n'
+        "reference_date = 2024-01-01\n[components.dorpsbudget]\nfixed = 6567\nrate = 1.68\n"
+        "[carry_over]\nkeep = true\nmax_years = 3\n",
+        encoding="utf-8",
+    )
+    made = CliRunner().invoke(
+        app, ["allocate", "dorpen.csv", "-r", "regels.toml", "--previous", "vorig.csv", "-o", "r2024.xlsx"]
+    )
+    assert made.exit_code == 0, made.output
+    read = read_previous(folder / "r2024.xlsx")
+    assert read.carried_years is not None
+    assert dict(zip(read.codes, read.carried_years.tolist(), strict=True)) == {"ADP": 1, "BFL": 0}
+    assert dict(zip(read.codes, read.amount_cents.tolist(), strict=True)) == {"ADP": 768252, "BFL": 1001100}

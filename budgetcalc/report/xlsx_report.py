@@ -385,8 +385,10 @@ LAST_YEAR_SHOWN = (
     "status",
     "carried_over",
     "available",
+    "carried_years",
 )
-"""The allocation sheet's columns on last year, after the amounts."""
+"""The allocation sheet's columns on last year, after the amounts; the years carried, so that next year's
+run with this report as ``--previous`` knows how long each area has carried money over."""
 
 
 def _last_year_sheet_columns(
@@ -412,6 +414,7 @@ def _last_year_sheet_columns(
             "status": label("status_new", lang) if found["status"][row] == "new" else "",
             "carried_over": found["carried_over"][row],
             "available": found["available"][row],
+            "carried_years": found["carried_years"][row],
         }
         _last_year_row(worksheet, styles, row + 1, first, cells)
     gone = allocation.gone_areas()
@@ -443,6 +446,8 @@ def _last_year_row(worksheet: Any, styles: _Styles, row: int, first: int, cells:
         elif column == "change_percent":
             assert isinstance(value, Decimal)
             worksheet.write_number(row, first + offset, value, styles.percent)
+        elif column == "carried_years":
+            worksheet.write_number(row, first + offset, value, styles.count)
         else:
             assert isinstance(value, int)
             worksheet.write_number(row, first + offset, cents_to_decimal(value), styles.euro)
