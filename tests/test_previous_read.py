@@ -470,19 +470,26 @@ def test_a_report_with_a_gone_area_verifies_end_to_end(folder: Path, form: str) 
     assert "(2 areas;" in checked.output
 
 
+def dorpsbudget_files(folder: Path, areas: str, last_year: str, rules_on_last_year: str) -> None:
+    """dorpen.csv (this year's areas), vorig.csv (last year's table) and regels.toml: Het Hogeland's
+    6.567 + 1,68 per inhabitant with the given rules on last year."""
+    (folder / "dorpen.csv").write_text("code,naam,inwoners\n" + areas, encoding="utf-8")
+    (folder / "vorig.csv").write_text(last_year, encoding="utf-8")
+    (folder / "regels.toml").write_text(
+        'name = "Dorpsbudget"\nmunicipality = "Het Hogeland"\ndecision = "Voorbeeld"\n'
+        "valid_from = 2024-01-01\nreference_date = 2024-01-01\n"
+        "[components.dorpsbudget]\nfixed = 6567\nrate = 1.68\n" + rules_on_last_year,
+        encoding="utf-8",
+    )
+
+
 def test_the_excel_csv_words_the_status_and_the_rule_that_acted(folder: Path) -> None:
     # 6.567 + 1,68 x 664 = 7.682,52, at most 5 % above last year's 7.000: 7.350 (the cap acted)
-    (folder / "dorpen.csv").write_text(
-        "code,naam,inwoners\nADP,Adorp,664\nNEW,Nieuwdorp,100\n", encoding="utf-8"
-    )
-    (folder / "vorig.csv").write_text(
-        "Code;Naam;Bedrag\nADP;Adorp;7.000,00\nOLD;Oudedorp;7.000,00\n", encoding="utf-8"
-    )
-    (folder / "regels.toml").write_text(
-        'name = "Overgang"\nmunicipality = "Het Hogeland"\ndecision = "Voorbeeld"\nvalid_from = 2024-01-01\n'
-        "reference_date = 2024-01-01\n[components.dorpsbudget]\nfixed = 6567\nrate = 1.68\n"
+    dorpsbudget_files(
+        folder,
+        "ADP,Adorp,664\nNEW,Nieuwdorp,100\n",
+        "Code;Naam;Bedrag\nADP;Adorp;7.000,00\nOLD;Oudedorp;7.000,00\n",
         "[transition]\nmax_increase_percent = 5\n",
-        encoding="utf-8",
     )
     base = ["allocate", "dorpen.csv", "-r", "regels.toml", "--previous", "vorig.csv"]
     assert CliRunner().invoke(app, [*base, "-o", "nl.csv", "--excel"]).exit_code == 0
@@ -497,17 +504,11 @@ def test_the_excel_csv_words_the_status_and_the_rule_that_acted(folder: Path) ->
 def test_a_report_carries_the_years_of_carried_money_into_next_years_run(folder: Path) -> None:
     # 2024: Adorp keeps its 250 unspent (its first year of carrying: 0 before, 1 now); the report as
     # next year's --previous (with the unspent column the treasurer adds) says 1 year carried.
-    (folder / "dorpen.csv").write_text(
-        "code,naam,inwoners\nADP,Adorp,664\nBFL,Baflo,2050\n", encoding="utf-8"
-    )
-    (folder / "vorig.csv").write_text(
-        "Code;Naam;Bedrag;Niet besteed\nADP;Adorp;7.000,00;250\nBFL;Baflo;9.000,00;0\n", encoding="utf-8"
-    )
-    (folder / "regels.toml").write_text(
-        'name = "Sparen"\nmunicipality = "Het Hogeland"\ndecision = "Voorbeeld"\nvalid_from = 2024-01-01\n'
-        "reference_date = 2024-01-01\n[components.dorpsbudget]\nfixed = 6567\nrate = 1.68\n"
+    dorpsbudget_files(
+        folder,
+        "ADP,Adorp,664\nBFL,Baflo,2050\n",
+        "Code;Naam;Bedrag;Niet besteed\nADP;Adorp;7.000,00;250\nBFL;Baflo;9.000,00;0\n",
         "[carry_over]\nkeep = true\nmax_years = 3\n",
-        encoding="utf-8",
     )
     made = CliRunner().invoke(
         app, ["allocate", "dorpen.csv", "-r", "regels.toml", "--previous", "vorig.csv", "-o", "r2024.xlsx"]
