@@ -270,6 +270,14 @@ PreviousOption = Annotated[
 PreviousSheetOption = Annotated[
     str | None, typer.Option("--previous-sheet", help="Worksheet of --previous; default its 'Verdeling'.")
 ]
+PopulationDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--population-date",
+        help="The date the population's counts are for (2024-01-01), checked against the rules' reference "
+        "date; default a year in the file name.",
+    ),
+]
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a value: PATH=VALUE (see 'budgetcalc params'). Repeatable."),
@@ -287,6 +295,7 @@ def _population_options(
     allow_other_municipality: bool,
     areas: Path | None = None,
     year: str | None = None,
+    population_date: str | None = None,
 ) -> PopulationOptions:
     from budgetcalc.inputs import PopulationOptions
 
@@ -301,6 +310,7 @@ def _population_options(
         allow_other_municipality,
         areas,
         year,
+        population_date,
     )
 
 
@@ -332,6 +342,7 @@ def allocate(
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
     year: YearOption = None,
+    population_date: PopulationDateOption = None,
     previous: PreviousOption = None,
     previous_sheet: PreviousSheetOption = None,
     overrides: SetOption = None,
@@ -366,6 +377,7 @@ def allocate(
             allow_other_municipality,
             areas,
             year,
+            population_date,
         )
         result = allocation_of(population, rules, options, overrides or (), previous, previous_sheet)
         write_report(
@@ -405,6 +417,7 @@ def explain(
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
     year: YearOption = None,
+    population_date: PopulationDateOption = None,
     previous: PreviousOption = None,
     previous_sheet: PreviousSheetOption = None,
     overrides: SetOption = None,
@@ -427,6 +440,7 @@ def explain(
             allow_other_municipality,
             areas,
             year,
+            population_date,
         )
         result = allocation_of(population, rules, options, overrides or (), previous, previous_sheet)
         position = area_position(result, area)
@@ -507,6 +521,7 @@ def calibrate(
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
     year: YearOption = None,
+    population_date: PopulationDateOption = None,
     overrides: SetOption = None,
 ) -> None:
     """Find the value at a path whose total, after the rule's rounding, comes closest to the envelope
@@ -531,6 +546,7 @@ def calibrate(
             allow_other_municipality,
             areas,
             year,
+            population_date,
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)
@@ -578,6 +594,7 @@ def compare(
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
     year: YearOption = None,
+    population_date: PopulationDateOption = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the comparison as a .png.")] = None,
     excel: ExcelOption = False,
     overrides: SetOption = None,
@@ -613,6 +630,7 @@ def compare(
             allow_other_municipality,
             areas,
             year,
+            population_date,
         )
         base, people, _ = read_inputs(population, rules, options, overrides or ())
         loaded = []
@@ -681,6 +699,7 @@ def sweep(
     allow_other_municipality: AllowOtherOption = False,
     areas: AreasOption = None,
     year: YearOption = None,
+    population_date: PopulationDateOption = None,
     overrides: SetOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing reports.")] = False,
 ) -> None:
@@ -722,6 +741,7 @@ def sweep(
             allow_other_municipality,
             areas,
             year,
+            population_date,
         )
         ruleset, people, _ = read_inputs(population, rules, options, overrides or ())
         require_scope(people, ruleset, allow_other_municipality=allow_other_municipality)

@@ -7,6 +7,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,9 @@ class PopulationOptions:
     year: str | None = None
     """``--year``: the budget year (``2023``) or date (``2023-06-18``) whose values of a rule file over
     time apply; the population is checked against the reference date that follows from it."""
+    population_date: str | None = None
+    """``--population-date``: the date the population's counts are for (``2024-01-01``), checked against
+    the rules' reference date; without it, a year in the file's name is."""
 
     def as_record(self) -> dict[str, object]:
         """The options that were given (not their defaults), as text and flags for a report."""
@@ -109,6 +113,7 @@ def read_inputs(
 
     per_date, in_force = split_dated(parse_overrides(overrides))
     when = parse_when(options.year) if options.year else None
+    stated = _population_date(options.population_date) if options.population_date else None
     loaded, sources = load_rules_with_sources(rules_file, when, per_date)
     ruleset = apply_overrides(loaded, in_force, dated=per_date)
     from_file = load_column_file(options.columns_file) if options.columns_file else {}
@@ -126,7 +131,7 @@ def read_inputs(
         ruleset=None if options.allow_other_municipality else ruleset,
     )
     recorded = options.as_record()
-    mismatch = population_year_notice(population_file, ruleset)
+    mismatch = population_year_notice(population_file, ruleset, stated)
     if mismatch is not None:
         people = dataclasses.replace(people, warnings=(*people.warnings, mismatch))
     if options.areas is not None:
@@ -143,19 +148,38 @@ def read_inputs(
     return ruleset, people, record
 
 
-def population_year_notice(population_file: Path, ruleset: RuleSet) -> Notice | None:
-    """A warning where the population file's name gives one year (``cbs-kwb-2024-…``: inhabitants on
-    1 January 2024) and the rules count inhabitants in another; None where they agree or it cannot tell."""
+def population_year_notice(
+    population_file: Path, ruleset: RuleSet, stated: date | None = None
+) -> Notice | None:
+    """A warning where the population is of another date than the rules count inhabitants on: the date
+    the user ``stated`` (``--population-date``), else the one year the file's name gives
+    (``cbs-kwb-2024-…``: inhabitants on 1 January 2024); None where they agree or it cannot tell."""
+    if stated is not None:
+        if stated == ruleset.reference_date:
+            return None
+        values: dict[str, str | int] = {
+            "date": stated.isoformat(),
+            "reference_date": ruleset.reference_date.isoformat(),
+            "budget_year": ruleset.year(),
+        }
+        return Notice("population_date", values)
     years = {int(year) for year in _YEAR_IN_NAME.findall(population_file.stem)}
     if len(years) != 1 or ruleset.reference_date.year in years:
         return None
-    values: dict[str, str | int] = {
+    values = {
         "file": population_file.name,
         "year": years.pop(),
         "reference_date": ruleset.reference_date.isoformat(),
         "budget_year": ruleset.year(),
     }
     return Notice("population_year", values)
+
+
+def _population_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise RuleError(f"--population-date expects a date such as 2024-01-01, got '{text}'") from None
 
 
 _YEAR_IN_NAME = re.compile(r"(?<![0-9])(19[0-9]{2}|2[0-9]{3})(?![0-9])")

@@ -513,6 +513,9 @@ MESSAGES: dict[str, str] = {
     "{name} is in force from {start} ({years}); {asked} is not covered (nearest year: {year})": (
         "{name} geldt vanaf {start} ({years}); {asked} valt erbuiten (dichtstbijzijnde jaar: {year})"
     ),
+    "--population-date expects a date such as 2024-01-01, got '{text}'": (
+        "--population-date verwacht een datum zoals 2024-01-01, niet '{text}'"
+    ),
     "--year expects a year (2023) or a date (2023-06-18), got '{text}'": (
         "--year verwacht een jaar (2023) of een datum (2023-06-18), niet '{text}'"
     ),

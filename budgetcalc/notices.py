@@ -100,6 +100,12 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "{rows} buurt(en) have another name in the area mapping than in the population "
         "(e.g. {examples}); is the code right?",
     ),
+    "population_date": (
+        "het bevolkingsbestand telt de inwoners op {date} (--population-date), maar de regels tellen ze op "
+        "{reference_date} (peildatum voor begrotingsjaar {budget_year}): is dit het goede bestand?",
+        "the population counts inhabitants on {date} (--population-date), but the rules count them on "
+        "{reference_date} (the reference date for budget year {budget_year}): is this the right file?",
+    ),
     "population_year": (
         "de naam van het bevolkingsbestand ({file}) noemt het jaar {year}, maar de regels tellen de "
         "inwoners op {reference_date} (peildatum voor begrotingsjaar {budget_year}): "

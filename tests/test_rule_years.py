@@ -451,3 +451,22 @@ def test_a_year_not_covered_is_said_in_dutch_with_lang_nl(tmp_path: Path) -> Non
         "Organisatiegeld geldt van 2022-01-01 tot en met 2024-12-31 (2022–2024); 2030 valt erbuiten "
         "(dichtstbijzijnde jaar: 2024)" in result.output  # type: ignore[attr-defined]
     )
+
+
+def test_a_stated_population_date_is_checked_against_the_reference_date(tmp_path: Path) -> None:
+    people, path = files(tmp_path)  # kernen.csv: no year in its name, so only a stated date can tell
+    out = tmp_path / "r.json"
+    stated = ("--population-date", "2024-01-01", "--lang", "en", "--force", "-o", out)
+    assert run_cli("allocate", people, "-r", path, "--year", "2024", *stated).exit_code == 0  # type: ignore[attr-defined]
+    assert not json.loads(out.read_text(encoding="utf-8"))["warnings"]
+    assert run_cli("allocate", people, "-r", path, "--year", "2023", *stated).exit_code == 0  # type: ignore[attr-defined]
+    assert json.loads(out.read_text(encoding="utf-8"))["warnings"] == [
+        "the population counts inhabitants on 2024-01-01 (--population-date), but the rules count them on "
+        "2023-01-01 (the reference date for budget year 2023): is this the right file?"
+    ]
+    wrong = run_cli(
+        "allocate", people, "-r", path, "--population-date", "1-1-2024", "-o", tmp_path / "x.json"
+    )
+    assert wrong.exit_code == 2  # type: ignore[attr-defined]
+    assert "--population-date verwacht een datum zoals 2024-01-01, niet '1-1-2024'" in wrong.output  # type: ignore[attr-defined]
+    assert not (tmp_path / "x.json").exists()
