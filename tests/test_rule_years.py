@@ -332,13 +332,19 @@ def test_params_lists_a_value_per_date_in_force_and_per_date(tmp_path: Path) -> 
     ]
 
 
-def test_a_scenario_file_sets_a_value_per_date(tmp_path: Path) -> None:
-    people, _ = files(tmp_path)
-    scenario = tmp_path / "hoger.toml"
+def higher_2023(folder: Path) -> Path:
+    """A scenario file on rules.toml that sets 2023's organisatiegeld to 1.350."""
+    scenario = folder / "hoger.toml"
     scenario.write_text(
         'extends = "rules.toml"\nname = "Hoger"\n[set]\n"components.organisatiegeld.fixed@2023" = 1350\n',
         encoding="utf-8",
     )
+    return scenario
+
+
+def test_a_scenario_file_sets_a_value_per_date(tmp_path: Path) -> None:
+    people, _ = files(tmp_path)
+    scenario = higher_2023(tmp_path)
     out = tmp_path / "s.json"
     result = run_cli("allocate", people, "-r", scenario, "--year", "2023", "-o", out, "--lang", "en")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -420,11 +426,7 @@ def test_sweep_varies_a_value_per_date_in_force_and_refuses_another_years(tmp_pa
 
 def test_compare_takes_a_scenario_setting_the_value_in_force_by_its_date(tmp_path: Path) -> None:
     people, path = files(tmp_path)
-    scenario = tmp_path / "hoger.toml"
-    scenario.write_text(
-        'extends = "rules.toml"\nname = "Hoger"\n[set]\n"components.organisatiegeld.fixed@2023" = 1350\n',
-        encoding="utf-8",
-    )
+    scenario = higher_2023(tmp_path)
     out = tmp_path / "vergelijking.csv"
     result = run_cli("compare", people, "-r", path, "--scenario", scenario, "--year", "2023", "-o", out)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
