@@ -80,7 +80,7 @@ def parse_ruleset(
         try:
             rulesets.append(RuleSet.model_validate(version))
         except ValidationError as error:
-            raise _rule_error(error, text, source, version) from None
+            raise _rule_error(error, lines, source, version) from None
     return rulesets[0].with_lines(_lines_in_force(lines, rulesets[0]))
 
 
@@ -104,10 +104,23 @@ def _lines_in_force(lines: dict[KeyPath, int], ruleset: RuleSet) -> dict[str, in
     found = {dotted(path): line for path, line in lines.items()}
     for value in ruleset.in_force.values if ruleset.in_force else ():
         path = _key_path(value.path)
-        for key, line in lines.items():
-            if len(key) == len(path) + 1 and key[:-1] == path and _same_date(str(key[-1]), value.since):
-                found[value.path] = line
+        entry = _entry_key(lines, path, value.since)
+        if entry is not None:
+            found[value.path] = lines[(*path, entry)]
     return found
+
+
+def _entry_key(lines: dict[KeyPath, int], path: KeyPath, since: date) -> str | int | None:
+    """The key of the entry from ``since`` of the value per date at ``path``, as the file writes it
+    (``2023`` or ``2023-01-01``); None where the file has no such line (an inline table)."""
+    return next(
+        (
+            key[-1]
+            for key in lines
+            if len(key) == len(path) + 1 and key[:-1] == path and _same_date(str(key[-1]), since)
+        ),
+        None,
+    )
 
 
 def _same_date(key: str, since: date) -> bool:
@@ -129,9 +142,13 @@ def _key_path(dotted_key: str) -> KeyPath:
 
 
 def _rule_error(
-    error: ValidationError, text: str, source: str | Path, resolved: Mapping[str, Any] | None = None
+    error: ValidationError,
+    lines: dict[KeyPath, int],
+    source: str | Path,
+    resolved: Mapping[str, Any] | None = None,
 ) -> RuleError:
-    lines = key_lines(text)
+    """One RuleError for a validation error, each problem at its key and line (``lines``: the rule
+    file's, as :func:`key_lines` found them)."""
     problems = []
     for problem in error.errors():
         path = _entry_in_force(_location(problem, lines), resolved, lines)
@@ -166,15 +183,8 @@ def _entry_in_force(path: KeyPath, resolved: Mapping[str, Any] | None, lines: di
     for value in in_force["values"]:
         key = _key_path(value["path"])
         if path[: len(key)] == key:
-            written = [
-                entry[-1]
-                for entry in lines
-                if len(entry) == len(key) + 1
-                and entry[:-1] == key
-                and _same_date(str(entry[-1]), value["since"])
-            ]
-            since = value["since"].isoformat()
-            return (*key, written[0] if written else since, *path[len(key) :])
+            written = _entry_key(lines, key, value["since"])
+            return (*key, value["since"].isoformat() if written is None else written, *path[len(key) :])
     return path
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
@@ -511,23 +511,20 @@ class TotalRule(Strict):
         return self
 
 
-def _percent(amount: Amount) -> Amount:
-    if amount.value < 0:
-        raise ValueError(f"a percentage must be 0 or more, got {amount.value}")
-    return amount
+def _zero_or_more(what: str) -> Callable[[Amount], Amount]:
+    """A validator refusing a negative ``what`` (a percentage, a limit)."""
+
+    def check(amount: Amount) -> Amount:
+        if amount.value < 0:
+            raise ValueError(f"{what} must be 0 or more, got {amount.value}")
+        return amount
+
+    return check
 
 
-Percent = Annotated[Rate, AfterValidator(_percent)]
+Percent = Annotated[Rate, AfterValidator(_zero_or_more("a percentage"))]
 """A percentage in a rule file (``10`` is 10 %)."""
-
-
-def _not_negative(amount: Amount) -> Amount:
-    if amount.value < 0:
-        raise ValueError(f"a limit must be 0 or more, got {amount.value}")
-    return amount
-
-
-Limit = Annotated[Money, AfterValidator(_not_negative)]
+Limit = Annotated[Money, AfterValidator(_zero_or_more("a limit"))]
 """An amount of money that bounds a change: whole cents, 0 or more."""
 
 

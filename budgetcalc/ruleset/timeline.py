@@ -33,6 +33,7 @@ from budgetcalc.errors import RuleError
 from budgetcalc.money import round_decimal
 from budgetcalc.ruleset.in_force import DatedEntry, InForce, ReferenceYear, ValueInForce, YearChosenBy
 from budgetcalc.ruleset.locate import KeyPath, dotted
+from budgetcalc.ruleset.model import Rounding
 
 DATE_KEY = re.compile(r"^([12][0-9]{3})(?:-([0-9]{2})-([0-9]{2}))?$")
 """A key of a value per date: a year (1 January) or a date."""
@@ -157,8 +158,6 @@ def _indexation(value: Any, path: KeyPath, key: str) -> tuple[Decimal, Decimal, 
     """An indexation entry's percentage and rounding (step, mode); None for any other entry."""
     if not isinstance(value, dict) or "index_percent" not in value:
         return None
-    from budgetcalc.ruleset.model import Rounding  # the rule language's own rounding, validated as there
-
     where = (*path, key)
     unknown = sorted(set(value) - _INDEX_KEYS)
     if unknown:
